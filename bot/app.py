@@ -1,0 +1,91 @@
+"""Builds the Bolt app. Nothing is created at import time; `create_app` is the only factory."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urljoin
+
+from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine
+
+from bot import models
+from bot.config import Settings
+from bot.slack import manifest, register_listeners
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+OAUTH_STATE_SECONDS = 600
+
+
+def make_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client for `SLACK_API_URL` with slack_sdk's retry handlers switched on.
+
+    Bolt copies `base_url` and the retry handlers to the per-request clients it builds.
+    """
+    return WebClient(
+        token=token,
+        base_url=settings.api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine,
+    client: WebClient | None = None,
+    process_before_response: bool = False,
+) -> App:
+    """The real Bolt app. Request verification stays on; tests use `process_before_response`
+    so the database can be checked as soon as a request returns."""
+    oauth_settings = _oauth_settings(settings, engine) if settings.oauth_enabled else None
+    token = None if oauth_settings else settings.bot_token
+    app = App(
+        name="oneonone",
+        client=client or make_client(settings, token),
+        signing_secret=settings.signing_secret or "",
+        oauth_settings=oauth_settings,
+        process_before_response=process_before_response,
+        logger=logging.getLogger("bot.bolt"),
+    )
+    register_listeners(app)
+    return app
+
+
+def _oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
+    assert settings.client_id
+    assert settings.client_secret
+    return OAuthSettings(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=manifest.bot_scopes(),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        # GovSlack and proxies: the authorize page lives beside the Web API.
+        authorization_url=urljoin(settings.api_url, "../oauth/v2/authorize"),
+        installation_store=SQLAlchemyInstallationStore(
+            client_id=settings.client_id,
+            engine=engine,
+            bots_table_name=models.BOTS_TABLE,
+            installations_table_name=models.INSTALLATIONS_TABLE,
+        ),
+        state_store=SQLAlchemyOAuthStateStore(
+            expiration_seconds=OAUTH_STATE_SECONDS,
+            engine=engine,
+            table_name=models.OAUTH_STATES_TABLE,
+        ),
+    )

@@ -1,0 +1,167 @@
+"""The `oneonone` console script (also `python -m bot`).
+
+Problems a person can fix (a setting, an unreachable database or Slack) end in one plain
+sentence on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+
+from bot import db, doctor
+from bot.config import ConfigError, Settings, Transport
+
+logger = logging.getLogger("bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ConfigError as error:
+        print(f"oneonone: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oneonone", description="Private, asynchronous 1:1s in Slack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    migrate = commands.add_parser("migrate", help="bring the database to the newest revision")
+    migrate.set_defaults(handler=_migrate)
+
+    run = commands.add_parser("run", help="start the bot and its scheduler")
+    transport = run.add_mutually_exclusive_group()
+    transport.add_argument("--http", dest="transport", action="store_const", const="http")
+    transport.add_argument("--socket", dest="transport", action="store_const", const="socket")
+    run.add_argument("--port", type=int, default=_default_port(), help="default: $PORT or 3000")
+    run.add_argument("--host", default="0.0.0.0", help="default: 0.0.0.0")  # noqa: S104
+    run.add_argument(
+        "--no-scheduler", action="store_true", help="do not run scheduled work in this process"
+    )
+    run.set_defaults(handler=_run)
+
+    check = commands.add_parser("doctor", help="check configuration, database and Slack token")
+    check.set_defaults(handler=_doctor)
+    return parser
+
+
+def _default_port() -> int:
+    try:
+        return int(os.environ.get("PORT", "3000"))
+    except ValueError:
+        return 3000
+
+
+def _settings() -> Settings:
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level_number,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    return settings
+
+
+def _reachable_engine(settings: Settings) -> Engine:
+    engine = db.make_engine(settings.database_url)
+    db.require_reachable(engine, settings.database_url_for_humans)
+    return engine
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    engine = _reachable_engine(settings)
+    try:
+        before = db.current_revision(engine)
+        db.migrate(engine)
+        after = db.current_revision(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        print(f"The database is already at the newest revision ({after}).")
+    else:
+        print(f"Migrated the database from {before or 'empty'} to {after}.")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot import web
+    from bot.app import create_app
+    from bot.jobs import scheduler
+
+    settings = _settings()
+    transport: Transport = args.transport or settings.default_transport()
+    settings.require_slack(transport)
+    if not 0 < args.port < 65536:
+        raise ConfigError(f"--port {args.port} is not a TCP port: use a number from 1 to 65535.")
+    engine = _reachable_engine(settings)
+    current, head = db.current_revision(engine), db.head_revision()
+    if current != head:
+        raise ConfigError(
+            f"The database at DATABASE_URL ({settings.database_url_for_humans}) is at revision "
+            f"{current or 'none'}, not the newest ({head}): run `oneonone migrate` first."
+        )
+    try:
+        app = create_app(settings, engine=engine)
+    except BoltError as error:
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({error}): reinstall the app and copy its "
+            "Bot User OAuth Token."
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"SLACK_API_URL ({settings.api_url}) cannot be reached ({error}): check the network "
+            "or SLACK_API_URL."
+        ) from None
+
+    background = None if args.no_scheduler else scheduler.start(engine)
+    socket_mode = None
+    try:
+        if transport == "socket":
+            socket_mode = _connect_socket_mode(app, settings)
+        # In Socket Mode the HTTP server still answers /healthz (and the OAuth pages).
+        web.serve(
+            web.wsgi_app(app, engine, settings.signing_secret), host=args.host, port=args.port
+        )
+    finally:
+        if socket_mode is not None:
+            socket_mode.close()
+        if background is not None:
+            background.shutdown(wait=True)
+        engine.dispose()
+    return 0
+
+
+def _connect_socket_mode(app: object, settings: Settings) -> object:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    assert settings.app_token
+    handler = SocketModeHandler(app, settings.app_token)  # type: ignore[arg-type]
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        raise ConfigError(
+            f"SLACK_APP_TOKEN was refused by Slack ({error.response.get('error')}): create an "
+            "app-level token with connections:write on your app's Basic Information page."
+        ) from None
+    logger.info("connected to Slack over Socket Mode")
+    return handler
+
+
+def _doctor(_args: argparse.Namespace) -> int:
+    checks = doctor.run_checks()
+    for check in checks:
+        print(check.line())
+    return 0 if all(check.ok for check in checks) else 1

@@ -1,0 +1,1 @@
+"""Scheduled work: the in-process trigger and the jobs it runs."""

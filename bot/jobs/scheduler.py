@@ -1,0 +1,32 @@
+"""The in-process trigger. APScheduler (3.x) only says "now"; the database holds the state,
+so no job store is kept and any number of replicas may run it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+
+from bot.jobs import housekeeping
+
+logger = logging.getLogger(__name__)
+
+
+def start(engine: Engine) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+    )
+    scheduler.add_job(
+        lambda: housekeeping.run(engine, now=datetime.now(UTC)),
+        IntervalTrigger(hours=24, timezone=UTC),
+        id="housekeeping",
+        name="daily housekeeping",
+        next_run_time=datetime.now(UTC) + timedelta(minutes=1),
+    )
+    scheduler.start()
+    logger.info("scheduler started: %s", ", ".join(job.name for job in scheduler.get_jobs()))
+    return scheduler

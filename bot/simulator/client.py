@@ -1,0 +1,193 @@
+"""Slack's side of the conversation: correctly signed requests to the app, shaped as Slack
+shapes slash commands, interactivity payloads and Events API envelopes."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.simulator.webapi import SIGNING_SECRET, SlackSimulator
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+class SlackClient:
+    """Posts to the app at `app_url` (its `/slack/events`) as Slack would."""
+
+    def __init__(
+        self, app_url: str, simulator: SlackSimulator, signing_secret: str = SIGNING_SECRET
+    ) -> None:
+        self.app_url = app_url
+        self.simulator = simulator
+        self._verifier = SignatureVerifier(signing_secret)
+        self._event_ids = itertools.count(1)
+
+    # -- the wire ----------------------------------------------------------------------------
+
+    def post(
+        self,
+        body: bytes | str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+        sign: bool = True,
+    ) -> Response:
+        data = body.encode() if isinstance(body, str) else body
+        sent = {"Content-Type": content_type, **(headers or {})}
+        if sign:
+            stamp = str(int(time.time()) if timestamp is None else timestamp)
+            sent["X-Slack-Request-Timestamp"] = stamp
+            sent["X-Slack-Signature"] = signature or self._verifier.generate_signature(
+                timestamp=stamp, body=data
+            )
+        request = urllib.request.Request(self.app_url, data=data, headers=sent, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return Response(answer.status, dict(answer.headers), answer.read())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, dict(error.headers), error.read())
+
+    def post_form(self, fields: dict[str, str], **kw: Any) -> Response:
+        return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kw)
+
+    # -- what Slack sends --------------------------------------------------------------------
+
+    def slash_command(
+        self, user_id: str, text: str = "", *, command: str = "/oneonone", **kw: Any
+    ) -> Response:
+        ws = self.simulator.workspace
+        user = self.simulator.users.get(user_id)
+        fields = {
+            "token": "deprecated-verification-token",
+            "team_id": ws.team_id,
+            "team_domain": "simulated",
+            "channel_id": "D" + user_id[1:],
+            "channel_name": "directmessage",
+            "user_id": user_id,
+            "user_name": user.name if user else "someone",
+            "command": command,
+            "text": text,
+            "api_app_id": ws.app_id,
+            "is_enterprise_install": "false",
+            "response_url": self.simulator.response_url(),
+            "trigger_id": self.simulator.issue_trigger_id(user_id),
+        }
+        if ws.enterprise_id:
+            fields["enterprise_id"] = ws.enterprise_id
+        return self.post_form(fields, **kw)
+
+    def interaction(self, payload: dict[str, Any], **kw: Any) -> Response:
+        return self.post_form({"payload": json.dumps(payload)}, **kw)
+
+    def block_action(
+        self,
+        user_id: str,
+        action_id: str,
+        value: str = "",
+        *,
+        block_id: str = "actions",
+        container: dict[str, Any] | None = None,
+        view: dict[str, Any] | None = None,
+        message: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> Response:
+        payload = self._interaction_base("block_actions", user_id)
+        payload["actions"] = [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id,
+                "value": value,
+                "action_ts": f"{time.time():.6f}",
+            }
+        ]
+        payload["container"] = container or {"type": "message"}
+        payload["response_url"] = self.simulator.response_url()
+        if view is not None:
+            payload["view"] = view
+        if message is not None:
+            payload["message"] = message
+            payload["channel"] = {"id": "D" + user_id[1:], "name": "directmessage"}
+        return self.interaction(payload, **kw)
+
+    def view_submission(
+        self, user_id: str, view: dict[str, Any], values: dict[str, dict[str, Any]], **kw: Any
+    ) -> Response:
+        payload = self._interaction_base("view_submission", user_id)
+        payload["view"] = {**view, "state": {"values": values}}
+        return self.interaction(payload, **kw)
+
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+        **kw: Any,
+    ) -> Response:
+        ws = self.simulator.workspace
+        envelope = {
+            "token": "deprecated-verification-token",
+            "team_id": ws.team_id,
+            "api_app_id": ws.app_id,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._event_ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "enterprise_id": ws.enterprise_id,
+                    "team_id": ws.team_id,
+                    "user_id": ws.bot_user_id,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
+        headers = dict(kw.pop("headers", None) or {})
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = retry_reason
+        return self.post(json.dumps(envelope), "application/json", headers=headers, **kw)
+
+    def _interaction_base(self, kind: str, user_id: str) -> dict[str, Any]:
+        ws = self.simulator.workspace
+        user = self.simulator.users.get(user_id)
+        return {
+            "type": kind,
+            "team": {"id": ws.team_id, "domain": "simulated"},
+            "enterprise": {"id": ws.enterprise_id} if ws.enterprise_id else None,
+            "user": {
+                "id": user_id,
+                "username": user.name if user else "someone",
+                "team_id": ws.team_id,
+            },
+            "api_app_id": ws.app_id,
+            "token": "deprecated-verification-token",
+            "trigger_id": self.simulator.issue_trigger_id(user_id),
+            "is_enterprise_install": False,
+        }

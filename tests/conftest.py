@@ -1,0 +1,152 @@
+"""Small composable fixtures: `database_url` (SQLite and PostgreSQL), `engine`, `simulator`,
+`settings`, `app`, `server` (the real app over loopback HTTP) and `slack` (signed requests)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot import db, web
+from bot.app import create_app
+from bot.config import Settings, normalize_database_url
+from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
+SCRUBBED_PREFIXES = ("SLACK_", "ONEONONE_", "DATABASE_URL", "LOG_LEVEL", "PORT")
+PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see a developer's tokens, database or proxy."""
+    for name in list(os.environ):
+        if name.startswith(SCRUBBED_PREFIXES) or name in PROXIES:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """A PostgreSQL server to create test databases on; CI=true makes its absence a failure."""
+    url = normalize_database_url(os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL)
+    probe = create_engine(url, connect_args={"connect_timeout": 3})
+    problem = db.reachability_problem(probe)
+    probe.dispose()
+    if problem is not None:
+        message = f"PostgreSQL is not reachable at TEST_POSTGRES_URL: {problem}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def _create_database(admin_url: str, *, template: str | None = None) -> str:
+    name = f"oneonone_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+    admin.dispose()
+    return name
+
+
+def _drop_database(admin_url: str, name: str) -> None:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _database_url(admin_url: str, name: str) -> str:
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin_url: str) -> Iterator[str]:
+    """A migrated database that each test's database is copied from (much faster than
+    migrating every time)."""
+    name = _create_database(postgres_admin_url)
+    engine = db.make_engine(_database_url(postgres_admin_url, name))
+    db.migrate(engine)
+    engine.dispose()
+    yield name
+    _drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str, postgres_template: str) -> Iterator[str]:
+    """A new PostgreSQL database at the newest revision, dropped afterwards."""
+    name = _create_database(postgres_admin_url, template=postgres_template)
+    yield _database_url(postgres_admin_url, name)
+    _drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    name = _create_database(postgres_admin_url)
+    yield _database_url(postgres_admin_url, name)
+    _drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # noqa: ANN001
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'oneonone.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated database."""
+    engine = db.make_engine(database_url)
+    db.migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def simulator() -> Iterator[SlackSimulator]:
+    with SlackSimulator() as simulator:
+        simulator.add_user("UADA0000001", "ada", "America/New_York", real_name="Ada Lovelace")
+        simulator.add_user("UBART000001", "bart", "Europe/Warsaw", real_name="Bart Kowalski")
+        yield simulator
+
+
+@pytest.fixture
+def settings(database_url: str, simulator: SlackSimulator) -> Settings:
+    return Settings(
+        database_url=database_url,
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        api_url=simulator.api_url,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine):  # noqa: ANN201
+    return create_app(settings, engine=engine, process_before_response=True)
+
+
+def serve_in_thread(application: web.WSGIApp) -> tuple[str, object]:
+    server = web.make_server(application, host="127.0.0.1", port=0)
+    threading.Thread(target=server.run, daemon=True).start()
+    return f"http://127.0.0.1:{server.effective_port}", server
+
+
+@pytest.fixture
+def server(app, engine: Engine, settings: Settings) -> Iterator[str]:  # noqa: ANN001
+    """The real app behind the production server on a free loopback port; yields its base URL."""
+    base_url, running = serve_in_thread(web.wsgi_app(app, engine, settings.signing_secret))
+    yield base_url
+    running.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def slack(server: str, simulator: SlackSimulator) -> SlackClient:
+    return SlackClient(server + web.EVENTS_PATH, simulator)

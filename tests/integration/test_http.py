@@ -1,0 +1,135 @@
+"""The real app over loopback HTTP: signatures, malformed bodies and the health check."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from sqlalchemy import Engine
+
+from bot import db, web
+from bot.app import create_app
+from bot.config import Settings
+from bot.simulator import SlackClient, SlackSimulator
+from tests.conftest import serve_in_thread
+
+HELP = "command=%2Foneonone&text=help&user_id=UADA0000001&team_id=T0SIMULATED"
+
+
+def get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def nothing_happened(simulator: SlackSimulator) -> bool:
+    return [c.method for c in simulator.calls if c.method != "auth.test"] == [] and not (
+        simulator.responses
+    )
+
+
+def test_health_is_200_with_the_database_reachable(server: str) -> None:
+    assert get(server + web.HEALTH_PATH) == (200, {"status": "ok", "database": "reachable"})
+
+
+def test_health_is_503_when_the_database_is_gone(settings: Settings, engine: Engine) -> None:
+    app = create_app(settings, engine=engine)
+    unreachable = db.make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")
+    base_url, running = serve_in_thread(web.wsgi_app(app, unreachable, settings.signing_secret))
+    try:
+        status, body = get(base_url + web.HEALTH_PATH)
+    finally:
+        running.close()  # type: ignore[attr-defined]
+        unreachable.dispose()
+    assert (status, body["status"]) == (503, "error")
+
+
+def test_a_signed_request_is_answered(slack: SlackClient) -> None:
+    answer = slack.post(HELP, "application/x-www-form-urlencoded")
+    assert answer.status == 200
+    assert answer.json()["response_type"] == "ephemeral"
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param({"sign": False}, id="missing"),
+        pytest.param({"signature": "v0=" + "0" * 64}, id="wrong"),
+        pytest.param({"age": 301}, id="stale"),
+        pytest.param({"age": -301}, id="future"),
+    ],
+)
+def test_a_bad_signature_gets_401_and_changes_nothing(
+    slack: SlackClient, simulator: SlackSimulator, tamper: dict
+) -> None:
+    if "age" in tamper:
+        tamper = {"timestamp": int(time.time()) - tamper["age"]}
+    answer = slack.post(HELP, "application/x-www-form-urlencoded", **tamper)
+    assert answer.status == 401
+    assert nothing_happened(simulator)
+
+
+def test_a_signature_for_another_body_is_refused(
+    slack: SlackClient, simulator: SlackSimulator
+) -> None:
+    stamp = int(time.time())
+    signature = slack._verifier.generate_signature(timestamp=str(stamp), body="text=list")
+    answer = slack.post(HELP, "application/x-www-form-urlencoded", signature=signature)
+    assert answer.status == 401
+    assert nothing_happened(simulator)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("{not json", "application/json"),
+        ("", "application/json"),
+        ("[1, 2]", "application/json"),
+        ("{}", "application/json"),
+        ("payload=%7Bbroken", "application/x-www-form-urlencoded"),
+        ("payload=%5B%5D", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_signed_malformed_body_gets_400_never_500(
+    slack: SlackClient, simulator: SlackSimulator, body: str | bytes, content_type: str
+) -> None:
+    assert slack.post(body, content_type).status == 400
+    assert slack.post(body, content_type, sign=False).status == 401
+    assert nothing_happened(simulator)
+
+
+def test_a_body_that_is_not_utf8_gets_400(slack: SlackClient, simulator: SlackSimulator) -> None:
+    headers = {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=0"}
+    answer = slack.post(b"\xff\xfe{}", "application/json", headers=headers, sign=False)
+    assert answer.status == 400
+    assert nothing_happened(simulator)
+
+
+@pytest.mark.parametrize("stamp", ["soon", "", "-5", "1e9"])
+def test_a_nonsense_timestamp_header_is_refused(
+    slack: SlackClient, simulator: SlackSimulator, stamp: str
+) -> None:
+    headers = {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=00"}
+    answer = slack.post(HELP, "application/x-www-form-urlencoded", headers=headers, sign=False)
+    assert answer.status == 401
+    assert nothing_happened(simulator)
+
+
+def test_url_verification_is_answered(slack: SlackClient) -> None:
+    answer = slack.post(
+        json.dumps({"type": "url_verification", "challenge": "c-123", "token": "t"}),
+        "application/json",
+    )
+    assert (answer.status, answer.json()) == (200, {"challenge": "c-123"})
+
+
+def test_unknown_paths_are_404(server: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(server + "/admin", timeout=10)
+    raised.value.close()
+    assert raised.value.code == 404
