@@ -54,16 +54,29 @@ def create_app(
     so the database can be checked as soon as a request returns."""
     oauth_settings = _oauth_settings(settings, engine) if settings.oauth_enabled else None
     token = None if oauth_settings else settings.bot_token
+    logger = logging.getLogger("bot.bolt")
+    logger.addFilter(_QUIET)
     app = App(
         name="oneonone",
         client=client or make_client(settings, token),
         signing_secret=settings.signing_secret or "",
         oauth_settings=oauth_settings,
         process_before_response=process_before_response,
-        logger=logging.getLogger("bot.bolt"),
+        logger=logger,
     )
     register_listeners(app)
     return app
+
+
+class _QuietEnvironmentTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and warns that our client
+    (which carries the same token, plus SLACK_API_URL and retry handlers) wins."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_QUIET = _QuietEnvironmentTokenWarning()
 
 
 def _oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:

@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
@@ -71,6 +70,8 @@ def _settings() -> Settings:
         level=settings.log_level_number,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    if settings.log_level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     return settings
 
 
@@ -104,8 +105,11 @@ def _run(args: argparse.Namespace) -> int:
     settings = _settings()
     transport: Transport = args.transport or settings.default_transport()
     settings.require_slack(transport)
-    if not 0 < args.port < 65536:
-        raise ConfigError(f"--port {args.port} is not a TCP port: use a number from 1 to 65535.")
+    if not 0 <= args.port < 65536:
+        raise ConfigError(
+            f"--port {args.port} is not a TCP port: use a number from 1 to 65535 "
+            "(0 picks a free port)."
+        )
     engine = _reachable_engine(settings)
     current, head = db.current_revision(engine), db.head_revision()
     if current != head:
@@ -113,18 +117,9 @@ def _run(args: argparse.Namespace) -> int:
             f"The database at DATABASE_URL ({settings.database_url_for_humans}) is at revision "
             f"{current or 'none'}, not the newest ({head}): run `oneonone migrate` first."
         )
-    try:
-        app = create_app(settings, engine=engine)
-    except BoltError as error:
-        raise ConfigError(
-            f"SLACK_BOT_TOKEN was refused by Slack ({error}): reinstall the app and copy its "
-            "Bot User OAuth Token."
-        ) from None
-    except OSError as error:
-        raise ConfigError(
-            f"SLACK_API_URL ({settings.api_url}) cannot be reached ({error}): check the network "
-            "or SLACK_API_URL."
-        ) from None
+    if settings.bot_token:
+        _require_valid_token(settings)
+    app = create_app(settings, engine=engine)
 
     background = None if args.no_scheduler else scheduler.start(engine)
     socket_mode = None
@@ -142,6 +137,23 @@ def _run(args: argparse.Namespace) -> int:
             background.shutdown(wait=True)
         engine.dispose()
     return 0
+
+
+def _require_valid_token(settings: Settings) -> None:
+    from bot.app import make_client
+
+    try:
+        make_client(settings, settings.bot_token).auth_test()
+    except SlackApiError as error:
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({error.response.get('error')}): reinstall "
+            "the app and copy its Bot User OAuth Token."
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"SLACK_API_URL ({settings.api_url}) cannot be reached ({error}): check the network "
+            "or SLACK_API_URL."
+        ) from None
 
 
 def _connect_socket_mode(app: object, settings: Settings) -> object:

@@ -95,7 +95,7 @@ def empty_postgres_url(postgres_admin_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # noqa: ANN001
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'oneonone.db'}"
     return request.getfixturevalue("postgres_url")
@@ -129,7 +129,7 @@ def settings(database_url: str, simulator: SlackSimulator) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, engine: Engine):  # noqa: ANN201
+def app(settings: Settings, engine: Engine):
     return create_app(settings, engine=engine, process_before_response=True)
 
 
@@ -140,7 +140,7 @@ def serve_in_thread(application: web.WSGIApp) -> tuple[str, object]:
 
 
 @pytest.fixture
-def server(app, engine: Engine, settings: Settings) -> Iterator[str]:  # noqa: ANN001
+def server(app, engine: Engine, settings: Settings) -> Iterator[str]:
     """The real app behind the production server on a free loopback port; yields its base URL."""
     base_url, running = serve_in_thread(web.wsgi_app(app, engine, settings.signing_secret))
     yield base_url

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.simulator.webapi import SIGNING_SECRET, SlackSimulator
+from bot.simulator.webapi import SIGNING_SECRET, SlackSimulator, Workspace
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,16 @@ class SlackClient:
     """Posts to the app at `app_url` (its `/slack/events`) as Slack would."""
 
     def __init__(
-        self, app_url: str, simulator: SlackSimulator, signing_secret: str = SIGNING_SECRET
+        self,
+        app_url: str,
+        simulator: SlackSimulator,
+        signing_secret: str = SIGNING_SECRET,
+        *,
+        workspace: Workspace | None = None,
     ) -> None:
         self.app_url = app_url
         self.simulator = simulator
+        self.workspace = workspace or simulator.workspace
         self._verifier = SignatureVerifier(signing_secret)
         self._event_ids = itertools.count(1)
 
@@ -77,7 +83,7 @@ class SlackClient:
     def slash_command(
         self, user_id: str, text: str = "", *, command: str = "/oneonone", **kw: Any
     ) -> Response:
-        ws = self.simulator.workspace
+        ws = self.workspace
         user = self.simulator.users.get(user_id)
         fields = {
             "token": "deprecated-verification-token",
@@ -148,7 +154,7 @@ class SlackClient:
         retry_reason: str = "http_timeout",
         **kw: Any,
     ) -> Response:
-        ws = self.simulator.workspace
+        ws = self.workspace
         envelope = {
             "token": "deprecated-verification-token",
             "team_id": ws.team_id,
@@ -175,7 +181,7 @@ class SlackClient:
         return self.post(json.dumps(envelope), "application/json", headers=headers, **kw)
 
     def _interaction_base(self, kind: str, user_id: str) -> dict[str, Any]:
-        ws = self.simulator.workspace
+        ws = self.workspace
         user = self.simulator.users.get(user_id)
         return {
             "type": kind,

@@ -1,0 +1,74 @@
+"""`/oneonone help` and everything it does not understand, end to end over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.simulator import SlackClient, SlackSimulator
+from bot.simulator.blockkit import block_errors
+from bot.slack.views import HELP_LINES
+
+ADA = "UADA0000001"
+
+
+def answer_of(slack: SlackClient, text: str) -> dict:
+    response = slack.slash_command(ADA, text)
+    assert response.status == 200
+    body = response.json()
+    assert body["response_type"] == "ephemeral"
+    assert block_errors(body["blocks"]) == []
+    return body
+
+
+def all_text(body: dict) -> str:
+    return "\n".join(
+        block.get("text", {}).get("text", "")
+        + "".join(e.get("text", "") for e in block.get("elements", []))
+        for block in body["blocks"]
+    )
+
+
+@pytest.mark.parametrize("text", ["help", "HELP", "  help  ", ""])
+def test_help_lists_every_command_with_an_example(slack: SlackClient, text: str) -> None:
+    shown = all_text(answer_of(slack, text))
+    for example, _ in HELP_LINES:
+        assert f"/oneonone {example}" in shown
+    assert "didn't understand" not in shown
+
+
+def test_an_unknown_subcommand_quotes_it_and_shows_help(
+    slack: SlackClient, simulator: SlackSimulator
+) -> None:
+    shown = all_text(answer_of(slack, "frobnicate the team"))
+    assert "didn't understand `frobnicate the team`" in shown
+    assert "/oneonone schedule @person weekly on Tuesday at 10:00" in shown
+    assert [c.method for c in simulator.calls if c.method != "auth.test"] == []
+
+
+@pytest.mark.parametrize(
+    ("hostile", "expected"),
+    [
+        ("<!channel> hello", "&lt;!channel&gt; hello"),
+        ("<!here|here> <@U0BOSS|boss>", "&lt;!here|here&gt; &lt;@U0BOSS|boss&gt;"),
+        ("a & b", "a &amp; b"),
+        ("`close` the code span", "'close' the code span"),
+    ],
+)
+def test_hostile_text_is_escaped_and_pings_nobody(
+    slack: SlackClient, hostile: str, expected: str
+) -> None:
+    shown = all_text(answer_of(slack, hostile))
+    assert expected in shown
+    assert "<!" not in shown
+    assert "<@" not in shown
+
+
+def test_huge_input_is_shortened_and_stays_within_block_kit(slack: SlackClient) -> None:
+    shown = all_text(answer_of(slack, "x" * 4000))
+    assert "x" * 79 + "…" in shown
+    assert "x" * 81 not in shown
+
+
+def test_a_command_of_a_later_version_says_so(slack: SlackClient) -> None:
+    shown = all_text(answer_of(slack, "summary"))
+    assert "`/oneonone summary` is not available in this version yet" in shown

@@ -1,0 +1,180 @@
+"""The simulator answers as Slack does: limits, scopes, scripted failures, history, triggers."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.app import make_client
+from bot.config import Settings
+from bot.simulator import BOT_TOKEN, SlackSimulator
+from bot.simulator.webapi import METHOD_SCOPES
+
+ADA = "UADA0000001"
+
+
+@pytest.fixture
+def client(simulator: SlackSimulator) -> WebClient:
+    simulator.scopes = sorted({scope for scope in METHOD_SCOPES.values() if scope})
+    return make_client(Settings(api_url=simulator.api_url), BOT_TOKEN)
+
+
+def section(text: str = "hi") -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def error_of(call, *args, **kwargs) -> str:
+    with pytest.raises(SlackApiError) as raised:
+        call(*args, **kwargs)
+    return raised.value.response["error"]
+
+
+def test_users_info_carries_the_timezone(client: WebClient) -> None:
+    user = client.users_info(user="UBART000001")["user"]
+    assert user["tz"] == "Europe/Warsaw"
+    assert user["tz_offset"] in (3600, 7200)
+    assert error_of(client.users_info, user="UNOBODY0001") == "user_not_found"
+
+
+def test_a_message_is_recorded_with_its_metadata(
+    client: WebClient, simulator: SlackSimulator
+) -> None:
+    channel = client.conversations_open(users=ADA)["channel"]["id"]
+    metadata = {"event_type": "oneonone_delivery", "event_payload": {"delivery_id": 7}}
+    posted = client.chat_postMessage(channel=channel, text="hello", metadata=metadata)
+    history = client.conversations_history(channel=channel)["messages"]
+    assert [m["ts"] for m in history] == [posted["ts"]]
+    assert "metadata" not in history[0]
+    with_metadata = client.conversations_history(channel=channel, include_all_metadata=True)
+    assert with_metadata["messages"][0]["metadata"] == metadata
+    assert len(simulator.calls_to("chat.postMessage")) == 1
+
+
+@pytest.mark.parametrize(
+    ("blocks", "problem"),
+    [
+        ([section()] * 51, "at most 50 blocks"),
+        ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], "151"),
+        ([section("s" * 3001)], "3001"),
+        ([{"type": "section", "fields": [section()["text"]] * 11}], "10 fields"),
+        ([{"type": "unknown"}], "known block type"),
+        (
+            [
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": "b" * 76},
+                            "action_id": "a",
+                        }
+                    ],
+                }
+            ],
+            "76",
+        ),
+        (
+            [
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": "b"},
+                            "action_id": "a",
+                        },
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": "c"},
+                            "action_id": "a",
+                        },
+                    ],
+                }
+            ],
+            "unique",
+        ),
+    ],
+)
+def test_blocks_beyond_slacks_limits_are_refused(
+    client: WebClient, blocks: list, problem: str
+) -> None:
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel=ADA, text="t", blocks=blocks)
+    assert raised.value.response["error"] == "invalid_blocks"
+    assert problem in json.dumps(raised.value.response["response_metadata"])
+
+
+def test_views_are_checked_too(client: WebClient, simulator: SlackSimulator) -> None:
+    long_title = {"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}, "blocks": []}
+    trigger = simulator.issue_trigger_id(ADA)
+    assert error_of(client.views_open, trigger_id=trigger, view=long_title) == "invalid_arguments"
+    home = {"type": "home", "blocks": [section()] * 101}
+    assert error_of(client.views_publish, user_id=ADA, view=home) == "invalid_arguments"
+    assert client.views_publish(user_id=ADA, view={"type": "home", "blocks": [section()]})["ok"]
+
+
+def test_a_trigger_id_works_once_and_expires(client: WebClient, simulator: SlackSimulator) -> None:
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "Hi"}, "blocks": []}
+    trigger = simulator.issue_trigger_id(ADA)
+    assert client.views_open(trigger_id=trigger, view=view)["ok"]
+    assert error_of(client.views_open, trigger_id=trigger, view=view) == "invalid_trigger_id"
+    stale = simulator.issue_trigger_id(ADA)
+    simulator._triggers[stale] = (time.monotonic() - 0.1, ADA)
+    assert error_of(client.views_open, trigger_id=stale, view=view) == "expired_trigger_id"
+
+
+def test_a_method_without_its_scope_is_refused(simulator: SlackSimulator) -> None:
+    simulator.scopes = ["commands"]
+    client = WebClient(token=BOT_TOKEN, base_url=simulator.api_url)
+    assert error_of(client.chat_postMessage, channel=ADA, text="x") == "missing_scope"
+
+
+def test_unknown_and_revoked_tokens_are_refused(simulator: SlackSimulator) -> None:
+    assert error_of(WebClient(token="xoxb-nope", base_url=simulator.api_url).auth_test) == (
+        "invalid_auth"
+    )
+    simulator.revoked.add(BOT_TOKEN)
+    assert error_of(WebClient(token=BOT_TOKEN, base_url=simulator.api_url).auth_test) == (
+        "token_revoked"
+    )
+
+
+def test_a_429_is_retried_after_retry_after_and_arrives_once(
+    client: WebClient, simulator: SlackSimulator
+) -> None:
+    simulator.fail("chat.postMessage", status=429, retry_after=1)
+    started = time.monotonic()
+    client.chat_postMessage(channel=ADA, text="once")
+    assert time.monotonic() - started >= 1
+    assert [c.status for c in simulator.calls_to("chat.postMessage")] == [429, 200]
+    assert [m["text"] for m in simulator.messages("DADA0000001")] == ["once"]
+
+
+def test_a_500_is_retried_and_arrives_once(client: WebClient, simulator: SlackSimulator) -> None:
+    simulator.fail("chat.postMessage", status=500, error="fatal_error")
+    client.chat_postMessage(channel=ADA, text="once")
+    assert [c.status for c in simulator.calls_to("chat.postMessage")] == [500, 200]
+    assert len(simulator.messages("DADA0000001")) == 1
+
+
+def test_scripted_errors_and_slow_answers(client: WebClient, simulator: SlackSimulator) -> None:
+    simulator.fail("chat.postMessage", error="channel_not_found", times=2)
+    assert error_of(client.chat_postMessage, channel=ADA, text="x") == "channel_not_found"
+    assert error_of(client.chat_postMessage, channel=ADA, text="x") == "channel_not_found"
+    simulator.fail("auth.test", delay=0.3)
+    started = time.monotonic()
+    assert client.auth_test()["ok"]
+    assert time.monotonic() - started >= 0.3
+
+
+def test_bots_and_departed_people_cannot_be_messaged(
+    client: WebClient, simulator: SlackSimulator
+) -> None:
+    simulator.add_user("UROBOT00001", "robot", is_bot=True)
+    simulator.add_user("UGONE000001", "gone", deleted=True)
+    assert error_of(client.conversations_open, users="UROBOT00001") == "cannot_dm_bot"
+    assert error_of(client.conversations_open, users="UGONE000001") == "user_disabled"

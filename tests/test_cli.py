@@ -1,0 +1,238 @@
+"""The console script as an operator runs it: from any directory, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.simulator import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
+
+ROOT = Path(__file__).resolve().parent.parent
+UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:9/nothing"
+
+
+def oneonone(
+    *args: str, cwd: Path, timeout: float = 60, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_one_plain_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("oneonone:")]
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    return request.getfixturevalue("empty_postgres_url")
+
+
+def test_migrate_creates_then_changes_nothing(tmp_path: Path, empty_database_url: str) -> None:
+    first = oneonone("migrate", cwd=tmp_path, DATABASE_URL=empty_database_url)
+    assert first.returncode == 0, first.stderr
+    assert "Migrated the database from empty to" in first.stdout
+    second = oneonone("migrate", cwd=tmp_path, DATABASE_URL=empty_database_url)
+    assert second.returncode == 0, second.stderr
+    assert "already at the newest revision" in second.stdout
+
+
+def test_the_default_database_is_a_sqlite_file_in_the_working_directory(tmp_path: Path) -> None:
+    assert oneonone("migrate", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "oneonone.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxp-12-34", "SLACK_SIGNING_SECRET": "s"}, ["SLACK_BOT_TOKEN"]),
+        ({"SLACK_SIGNING_SECRET": "s"}, ["SLACK_BOT_TOKEN is not set"]),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, ["SLACK_SIGNING_SECRET is not set"]),
+        ({"DATABASE_URL": "mysql://a@b/c"}, ["DATABASE_URL"]),
+        (
+            {
+                "SLACK_BOT_TOKEN": "xoxb-1",
+                "SLACK_SIGNING_SECRET": "s",
+                "DATABASE_URL": UNREACHABLE_DB,
+            },
+            ["DATABASE_URL", "cannot be reached"],
+        ),
+    ],
+)
+def test_run_explains_a_bad_setting_in_one_sentence(
+    tmp_path: Path, env: dict[str, str], words: list[str]
+) -> None:
+    assert_one_plain_sentence(oneonone("run", "--port", "0", cwd=tmp_path, **env), *words)
+
+
+def test_migrate_explains_an_unreachable_database(tmp_path: Path) -> None:
+    result = oneonone("migrate", cwd=tmp_path, DATABASE_URL=UNREACHABLE_DB)
+    assert_one_plain_sentence(result, "DATABASE_URL", "cannot be reached")
+
+
+def test_run_refuses_an_unmigrated_database(tmp_path: Path, simulator: SlackSimulator) -> None:
+    result = oneonone("run", cwd=tmp_path, **slack_env(simulator))
+    assert_one_plain_sentence(result, "oneonone migrate")
+
+
+def test_run_says_when_slack_refuses_the_token(tmp_path: Path, simulator: SlackSimulator) -> None:
+    assert oneonone("migrate", cwd=tmp_path).returncode == 0
+    simulator.revoked.add(BOT_TOKEN)
+    result = oneonone("run", cwd=tmp_path, **slack_env(simulator))
+    assert_one_plain_sentence(result, "SLACK_BOT_TOKEN was refused", "token_revoked")
+
+
+def test_socket_mode_needs_an_app_token_slack_accepts(
+    tmp_path: Path, simulator: SlackSimulator
+) -> None:
+    assert oneonone("migrate", cwd=tmp_path).returncode == 0
+    result = oneonone("run", "--socket", cwd=tmp_path, **slack_env(simulator))
+    assert_one_plain_sentence(result, "SLACK_APP_TOKEN is not set")
+    env = {**slack_env(simulator), "SLACK_APP_TOKEN": APP_TOKEN}
+    result = oneonone("run", "--no-scheduler", "--port", "0", cwd=tmp_path, **env)
+    assert_one_plain_sentence(result, "SLACK_APP_TOKEN was refused")
+
+
+def slack_env(simulator: SlackSimulator) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": simulator.api_url,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 20) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1]
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                return json.loads(answer.read())
+        except OSError:
+            time.sleep(0.1)  # the process is starting; this waits for a port, not a schedule
+    raise AssertionError("the server did not come up")
+
+
+def test_run_serves_slack_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, simulator: SlackSimulator, database_url: str, engine: object
+) -> None:
+    env = {**os.environ, **slack_env(simulator), "DATABASE_URL": database_url}
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--http", "--port", str(port), "--host", "127.0.0.1"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert wait_until_healthy(base + "/healthz", process)["status"] == "ok"
+        answer = SlackClient(base + "/slack/events", simulator).slash_command("UADA0000001", "x")
+        assert answer.status == 200
+        assert "didn't understand" in answer.text
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stderr
+    assert "scheduler started" in stderr
+    assert "stopped" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_doctor_reports_every_check(tmp_path: Path, simulator: SlackSimulator) -> None:
+    env = slack_env(simulator)
+    before = oneonone("doctor", cwd=tmp_path, **env)
+    assert before.returncode == 1
+    assert "✗ schema: at revision none (empty database)" in before.stdout
+    assert oneonone("migrate", cwd=tmp_path).returncode == 0
+    after = oneonone("doctor", cwd=tmp_path, **env)
+    assert after.returncode == 0, after.stdout
+    lines = after.stdout.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "✓ settings",
+        "✓ database",
+        "✓ schema",
+        "✓ Slack token",
+        "✓ scopes",
+    ]
+    assert "@oneonone in Simulated Workspace (T0SIMULATED)" in after.stdout
+
+
+def test_doctor_names_missing_scopes_and_refused_tokens(
+    tmp_path: Path, simulator: SlackSimulator
+) -> None:
+    assert oneonone("migrate", cwd=tmp_path).returncode == 0
+    simulator.scopes = []
+    result = oneonone("doctor", cwd=tmp_path, **slack_env(simulator))
+    assert result.returncode == 1
+    assert "✗ scopes: missing commands" in result.stdout
+    simulator.revoked.add(BOT_TOKEN)
+    result = oneonone("doctor", cwd=tmp_path, **slack_env(simulator))
+    assert "✗ Slack token: SLACK_BOT_TOKEN was refused by Slack (token_revoked)" in result.stdout
+
+
+def test_doctor_on_a_bad_setting_and_an_unreachable_database(tmp_path: Path) -> None:
+    result = oneonone("doctor", cwd=tmp_path, SLACK_BOT_TOKEN="xoxp-1")
+    assert result.returncode == 1
+    assert result.stdout.startswith("✗ settings: SLACK_BOT_TOKEN holds a user token")
+    result = oneonone("doctor", cwd=tmp_path, DATABASE_URL=UNREACHABLE_DB)
+    assert "✗ database: " in result.stdout
+
+
+def test_the_wheel_carries_migrations_and_manifest(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    target = tmp_path / "site"
+    (wheel,) = wheels.glob("oneonone-*.whl")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", target, wheel],
+        check=True,
+        timeout=120,
+    )
+    assert (target / "bot" / "migrations" / "env.py").exists()
+    assert (target / "bot" / "manifest.yml").exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = oneonone("migrate", cwd=elsewhere, PYTHONPATH=str(target))
+    assert result.returncode == 0, result.stderr
+    assert "Migrated the database" in result.stdout
