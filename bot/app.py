@@ -13,13 +13,14 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
 from bot import models
 from bot.config import Settings
+from bot.deps import Deps
 from bot.slack import manifest, register_listeners
+from bot.slack.installations import installation_store
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -64,7 +65,7 @@ def create_app(
         process_before_response=process_before_response,
         logger=logger,
     )
-    register_listeners(app)
+    register_listeners(app, Deps(settings=settings, engine=engine))
     return app
 
 
@@ -90,12 +91,7 @@ def _oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
         redirect_uri_path=REDIRECT_PATH,
         # GovSlack and proxies: the authorize page lives beside the Web API.
         authorization_url=urljoin(settings.api_url, "../oauth/v2/authorize"),
-        installation_store=SQLAlchemyInstallationStore(
-            client_id=settings.client_id,
-            engine=engine,
-            bots_table_name=models.BOTS_TABLE,
-            installations_table_name=models.INSTALLATIONS_TABLE,
-        ),
+        installation_store=installation_store(settings, engine),
         state_store=SQLAlchemyOAuthStateStore(
             expiration_seconds=OAUTH_STATE_SECONDS,
             engine=engine,

@@ -11,12 +11,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot import db, doctor
 from bot.config import ConfigError, Settings, Transport
+from bot.deps import Deps
 
 logger = logging.getLogger("bot")
 
@@ -52,9 +54,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
+    tick = commands.add_parser("tick", help="do all work due at one instant, once, then exit")
+    tick.add_argument(
+        "--now",
+        type=_instant,
+        default=None,
+        metavar="ISO-8601",
+        help="act as if it were this instant (default: now; no offset means UTC)",
+    )
+    tick.set_defaults(handler=_tick)
+
     check = commands.add_parser("doctor", help="check configuration, database and Slack token")
     check.set_defaults(handler=_doctor)
     return parser
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 instant: use e.g. 2026-11-24T09:00:00Z"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _default_port() -> int:
@@ -81,6 +103,18 @@ def _reachable_engine(settings: Settings) -> Engine:
     return engine
 
 
+def _migrated_engine(settings: Settings) -> Engine:
+    engine = _reachable_engine(settings)
+    current, head = db.current_revision(engine), db.head_revision()
+    if current != head:
+        engine.dispose()
+        raise ConfigError(
+            f"The database at DATABASE_URL ({settings.database_url_for_humans}) is at revision "
+            f"{current or 'none'}, not the newest ({head}): run `oneonone migrate` first."
+        )
+    return engine
+
+
 def _migrate(_args: argparse.Namespace) -> int:
     settings = _settings()
     engine = _reachable_engine(settings)
@@ -101,6 +135,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot import web
     from bot.app import create_app
     from bot.jobs import scheduler
+    from bot.jobs.outbox import Outbox
 
     settings = _settings()
     transport: Transport = args.transport or settings.default_transport()
@@ -110,18 +145,15 @@ def _run(args: argparse.Namespace) -> int:
             f"--port {args.port} is not a TCP port: use a number from 1 to 65535 "
             "(0 picks a free port)."
         )
-    engine = _reachable_engine(settings)
-    current, head = db.current_revision(engine), db.head_revision()
-    if current != head:
-        raise ConfigError(
-            f"The database at DATABASE_URL ({settings.database_url_for_humans}) is at revision "
-            f"{current or 'none'}, not the newest ({head}): run `oneonone migrate` first."
-        )
+    engine = _migrated_engine(settings)
     if settings.bot_token:
         _require_valid_token(settings)
     app = create_app(settings, engine=engine)
 
-    background = None if args.no_scheduler else scheduler.start(engine)
+    deps = Deps(settings=settings, engine=engine)
+    background = None
+    if not args.no_scheduler:
+        background = scheduler.start(deps, Outbox.for_deployment(settings, engine))
     socket_mode = None
     try:
         if transport == "socket":
@@ -170,6 +202,23 @@ def _connect_socket_mode(app: object, settings: Settings) -> object:
         ) from None
     logger.info("connected to Slack over Socket Mode")
     return handler
+
+
+def _tick(args: argparse.Namespace) -> int:
+    from bot.jobs import housekeeping
+    from bot.jobs.outbox import Outbox
+
+    settings = _settings()
+    settings.require_token()
+    now: datetime = args.now or datetime.now(UTC)
+    engine = _migrated_engine(settings)
+    try:
+        report = Outbox.for_deployment(settings, engine).run_pass(now)
+        housekeeping.run(engine, now=now)
+    finally:
+        engine.dispose()
+    print(f"{now.isoformat()}: {report}")
+    return 0
 
 
 def _doctor(_args: argparse.Namespace) -> int:

@@ -81,12 +81,7 @@ class Settings:
 
     def require_slack(self, transport: Transport) -> None:
         """Check that everything needed to talk to Slack over `transport` is present."""
-        if not self.bot_token and not self.oauth_enabled:
-            raise ConfigError(
-                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
-                "app's OAuth & Permissions page, or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
-                "to install the app into several workspaces."
-            )
+        self.require_token()
         if transport == "http" and not self.signing_secret:
             raise ConfigError(
                 "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your app's Basic "
@@ -96,6 +91,15 @@ class Settings:
             raise ConfigError(
                 "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with "
                 "the connections:write scope, from your app's Basic Information page."
+            )
+
+    def require_token(self) -> None:
+        """Check that bot tokens can be had: SLACK_BOT_TOKEN, or an OAuth installation store."""
+        if not self.bot_token and not self.oauth_enabled:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
+                "app's OAuth & Permissions page, or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                "to install the app into several workspaces."
             )
 
     def _check_formats(self) -> None:

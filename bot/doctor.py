@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select
@@ -11,7 +12,11 @@ from sqlalchemy import Engine, func, select
 from bot import db, models
 from bot.app import make_client
 from bot.config import ConfigError, Settings
+from bot.jobs import outbox
 from bot.slack import manifest
+
+# Passes run every 30 s; a delivery this late means nothing is running them.
+STALLED = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ def _database(engine: Engine, shown_url: str) -> list[Check]:
     current, head = db.current_revision(engine), db.head_revision()
     if current == head:
         checks.append(Check(True, "schema", f"at the newest revision ({head})"))
+        checks.append(_deliveries(engine, datetime.now(UTC)))
     else:
         checks.append(
             Check(
@@ -69,6 +75,27 @@ def _database(engine: Engine, shown_url: str) -> list[Check]:
             )
         )
     return checks
+
+
+def _deliveries(engine: Engine, now: datetime) -> Check:
+    seen = outbox.counts(engine, now=now)
+    detail = (
+        f"{seen['pending']} pending, {seen['in_flight']} in flight, {seen['failed']} failed, "
+        f"{seen['sent_today']} sent today"
+    )
+    oldest = seen["oldest_pending"]
+    if oldest is None:
+        return Check(True, "deliveries", detail)
+    late = now - oldest
+    detail += f"; the oldest pending was due {oldest:%Y-%m-%d %H:%M} UTC"
+    if late > STALLED:
+        minutes = int(late.total_seconds() // 60)
+        return Check(
+            False,
+            "deliveries",
+            f"{detail}, {minutes} min ago: is `oneonone run` (or a `oneonone tick` cron) running?",
+        )
+    return Check(True, "deliveries", detail)
 
 
 def _slack(settings: Settings, engine: Engine, *, database_ok: bool) -> list[Check]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import DateTime, Dialect, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Dialect, Enum, Index, MetaData, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -43,6 +44,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
@@ -59,3 +64,56 @@ installations = SQLAlchemyInstallationStore.build_installations_table(
 )
 bots = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, BOTS_TABLE)
 oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, OAUTH_STATES_TABLE)
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"  # waiting for `available_at`
+    IN_FLIGHT = "in_flight"  # claimed by a pass until `available_at` (the lease)
+    SENT = "sent"
+    FAILED = "failed"  # gave up: a permanent Slack error, or too many attempts
+    DROPPED = "dropped"  # no longer useful (its meeting has started, say); never sent
+
+
+class Delivery(Base):
+    """One scheduled message to one person: the outbox row the scheduler sends exactly once.
+
+    `available_at` is when a pass may take the row: its due time, a retry's backoff, or, while
+    in flight, the end of the claiming pass's lease. Idle passes read only the index on
+    (state, available_at), so their cost follows the number due, not the number of rows.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "subject", "recipient"),
+        Index("ix_deliveries_due", "state", "available_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(64))
+    meeting_id: Mapped[int | None]
+    recipient: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    state: Mapped[DeliveryState] = mapped_column(
+        Enum(DeliveryState, native_enum=False, length=16, values_callable=_values),
+        default=DeliveryState.PENDING,
+    )
+    available_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class ProcessedEvent(Base):
+    """Events API deliveries already taken, so Slack's retries (same event_id) act once."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(index=True)

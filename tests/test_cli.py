@@ -185,6 +185,7 @@ def test_doctor_reports_every_check(tmp_path: Path, simulator: SlackSimulator) -
         "✓ settings",
         "✓ database",
         "✓ schema",
+        "✓ deliveries",
         "✓ Slack token",
         "✓ scopes",
     ]
@@ -198,7 +199,7 @@ def test_doctor_names_missing_scopes_and_refused_tokens(
     simulator.scopes = []
     result = oneonone("doctor", cwd=tmp_path, **slack_env(simulator))
     assert result.returncode == 1
-    assert "✗ scopes: missing commands" in result.stdout
+    assert "✗ scopes: missing chat:write, commands, im:history, im:write" in result.stdout
     simulator.revoked.add(BOT_TOKEN)
     result = oneonone("doctor", cwd=tmp_path, **slack_env(simulator))
     assert "✗ Slack token: SLACK_BOT_TOKEN was refused by Slack (token_revoked)" in result.stdout

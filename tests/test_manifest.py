@@ -11,6 +11,8 @@ from typing import Any
 import jsonschema
 import pytest
 
+from bot.config import Settings
+from bot.deps import Deps
 from bot.simulator.webapi import METHOD_SCOPES
 from bot.slack import manifest, register_listeners
 
@@ -52,6 +54,9 @@ class Recorder:
 
     view = shortcut = options = view_submission = view_closed = action
 
+    def middleware(self, middleware: Any) -> Any:
+        return middleware
+
     def enable_token_revocation_listeners(self) -> None:
         self.events |= {"app_uninstalled", "tokens_revoked"}
 
@@ -60,7 +65,7 @@ def registered() -> Recorder:
     union = Recorder(oauth=True)
     for oauth in (True, False):
         recorder = Recorder(oauth=oauth)
-        register_listeners(recorder)  # type: ignore[arg-type]
+        register_listeners(recorder, Deps(Settings(), engine=None))  # type: ignore[arg-type]
         union.commands |= recorder.commands
         union.events |= recorder.events
         union.interactive |= recorder.interactive

@@ -8,24 +8,35 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import Engine
 
+from bot.deps import Deps
 from bot.jobs import housekeeping
+from bot.jobs.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 
+PASS_SECONDS = 30
 
-def start(engine: Engine) -> BackgroundScheduler:
+
+def start(deps: Deps, outbox: Outbox) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=UTC,
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": PASS_SECONDS},
     )
     scheduler.add_job(
-        lambda: housekeeping.run(engine, now=datetime.now(UTC)),
+        lambda: outbox.run_pass(datetime.now(UTC)),
+        IntervalTrigger(seconds=PASS_SECONDS, timezone=UTC),
+        id="pass",
+        name="delivery pass",
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        lambda: housekeeping.run(deps.engine, now=datetime.now(UTC)),
         IntervalTrigger(hours=24, timezone=UTC),
         id="housekeeping",
         name="daily housekeeping",
         next_run_time=datetime.now(UTC) + timedelta(minutes=1),
+        misfire_grace_time=3600,
     )
     scheduler.start()
     logger.info("scheduler started: %s", ", ".join(job.name for job in scheduler.get_jobs()))

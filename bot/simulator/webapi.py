@@ -34,6 +34,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "users.info": "users:read",
     "conversations.open": "im:write",
     "conversations.history": "im:history",
+    "conversations.replies": "im:history",
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
     "chat.postEphemeral": "chat:write",
@@ -99,6 +100,8 @@ class Failure:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+    before: Callable[[], None] | None = None  # runs first: Slack never saw the call
+    after: Callable[[], None] | None = None  # runs once Slack did it, before it answers
 
 
 @dataclass
@@ -240,6 +243,8 @@ class SlackSimulator:
                 if failure.times <= 0:
                     failures.pop(0)
         headers = {"x-oauth-scopes": ",".join(self.scopes)}
+        if failure and failure.before:
+            failure.before()
         if failure and failure.delay:
             time.sleep(failure.delay)
         if failure and failure.status != 200:
@@ -253,6 +258,8 @@ class SlackSimulator:
                 status, body = 200, self._answer(method, args, token)
         with self._lock:
             self.calls.append(Call(method, args, token, status, body))
+        if failure and failure.after:
+            failure.after()
         return status, body, headers
 
     def _answer(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
@@ -441,6 +448,23 @@ def _history(sim: SlackSimulator, args: dict, _ws: Workspace) -> dict[str, Any]:
     }
 
 
+def _replies(sim: SlackSimulator, args: dict, _ws: Workspace) -> dict[str, Any]:
+    channel = str(args.get("channel") or "")
+    parent = str(args.get("ts") or "")
+    messages = sim.channels.get(channel)
+    if messages is None:
+        return {"ok": False, "error": "channel_not_found"}
+    thread = [m for m in messages if m.ts == parent or m.thread_ts == parent]
+    if not thread:
+        return {"ok": False, "error": "thread_not_found"}
+    with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+    return {
+        "ok": True,
+        "messages": [m.as_slack(with_metadata=with_metadata) for m in thread],
+        "has_more": False,
+    }
+
+
 def _view_problem(args: dict) -> tuple[dict | None, dict[str, Any] | None]:
     try:
         view = _parse_json_arg(args.get("view"))
@@ -534,6 +558,7 @@ _METHODS: dict[str, _Method] = {
     "users.info": _users_info,
     "conversations.open": _conversations_open,
     "conversations.history": _history,
+    "conversations.replies": _replies,
     "chat.postMessage": _post_message,
     "chat.update": _update,
     "chat.postEphemeral": _post_ephemeral,

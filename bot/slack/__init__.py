@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.deps import Deps
 from bot.slack import commands, events
 
 
-def register_listeners(app: App) -> None:
+def register_listeners(app: App, deps: Deps) -> None:
+    events.register(app, deps.engine)
     commands.register(app)
-    events.register(app)

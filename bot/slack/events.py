@@ -1,22 +1,64 @@
-"""Workspace lifecycle events: uninstalling the app or revoking its tokens."""
+"""Events API glue: Slack's retries are taken once; uninstalling or revoking tokens."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
+from sqlalchemy import Engine, delete, insert
+from sqlalchemy.exc import IntegrityError
+
+from bot.models import ProcessedEvent
 
 logger = logging.getLogger(__name__)
 
+Middleware = Callable[..., BoltResponse | None]
 
-def register(app: App) -> None:
+
+def register(app: App, engine: Engine) -> None:
+    app.middleware(take_each_event_once(engine))
     if app.installation_store is not None:
         # Bolt deletes the workspace's installation and bot rows from the installation store.
         app.enable_token_revocation_listeners()
         return
     app.event("app_uninstalled")(single_workspace_uninstalled)
     app.event("tokens_revoked")(single_workspace_uninstalled)
+
+
+def take_each_event_once(engine: Engine) -> Middleware:
+    """Slack resends an event it thinks we missed (`X-Slack-Retry-Num`, same `event_id`).
+    The first delivery claims the id in `processed_events`; a retry finds it taken and is
+    acknowledged without running any listener. A listener that fails releases the id."""
+
+    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not isinstance(event_id, str) or not event_id:
+            return next()
+        try:
+            with engine.begin() as connection:
+                connection.execute(
+                    insert(ProcessedEvent).values(
+                        event_id=event_id[:64],
+                        team_id=body.get("team_id"),
+                        received_at=datetime.now(UTC),
+                    )
+                )
+        except IntegrityError:
+            logger.info("event %s was already taken; Slack's retry is ignored", event_id)
+            return BoltResponse(status=200, body="")
+        try:
+            return next()
+        except Exception:
+            with engine.begin() as connection:
+                connection.execute(
+                    delete(ProcessedEvent).where(ProcessedEvent.event_id == event_id)
+                )
+            raise
+
+    return middleware
 
 
 def single_workspace_uninstalled(body: dict[str, Any]) -> None:

@@ -1,0 +1,15 @@
+"""What listeners and jobs share, built once by the console script (or a test)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    engine: Engine

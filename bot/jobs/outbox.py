@@ -1,0 +1,481 @@
+"""The delivery outbox: every scheduled message is a `Delivery` row, sent exactly once.
+
+A pass plans the deliveries that are due, then claims due rows in one short statement
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite runs one writer at a time), marks them in flight
+with a lease, renders each from current data, posts it with `metadata` that carries the
+delivery id, and records Slack's `ts`. A row whose lease ran out (its process died) or whose
+last attempt ended without an answer is looked up in the DM's history before it is sent again,
+so nothing is sent twice. Slack's 429s wait for `Retry-After`; 5xx, timeouts and connection
+errors back off exponentially with jitter; permanent errors fail at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.models import Delivery, DeliveryState
+from bot.slack.installations import TokenLookup, bot_tokens
+
+logger = logging.getLogger(__name__)
+
+METADATA_EVENT_TYPE = "oneonone_delivery"
+KINDS = ("invitation", "prompt", "nudge", "agenda", "followup", "summary")
+
+# Slack errors worth another try later. Every other error (`user_not_found`,
+# `account_inactive`, `channel_not_found`, `cannot_dm_bot`, `token_revoked`, `invalid_blocks`,
+# …) will not be cured by retrying, so the delivery fails at once.
+TRANSIENT_ERRORS = frozenset(
+    {"fatal_error", "internal_error", "service_unavailable", "request_timeout", "ratelimited"}
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a renderer produces for one delivery, from current data at send time."""
+
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+    thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A delivery a planner wants to exist; enqueueing the same one twice is a no-op."""
+
+    team_id: str
+    kind: str
+    subject: str
+    recipient: str
+    due_at: datetime
+    enterprise_id: str | None = None
+    meeting_id: int | None = None
+
+
+# A renderer returns None when the message is no longer useful (its meeting has started,
+# say): the row is dropped and recorded as such. Planners run at the start of every pass.
+Renderer = Callable[[Session, Delivery], Message | None]
+Planner = Callable[[Session, datetime], Iterable[Planned]]
+RENDERERS: dict[str, Renderer] = {}
+PLANNERS: list[Planner] = []
+
+
+@dataclass
+class PassReport:
+    planned: int = 0
+    sent: int = 0
+    recovered: int = 0  # found already in Slack after a crash or a lost answer
+    retrying: int = 0
+    failed: int = 0
+    dropped: int = 0
+
+    def __str__(self) -> str:
+        return ", ".join(f"{count} {name}" for name, count in vars(self).items())
+
+
+@dataclass
+class Policy:
+    lease: timedelta = timedelta(minutes=5)
+    batch: int = 500
+    max_attempts: int = 6
+    first_backoff: timedelta = timedelta(seconds=30)
+    max_backoff: timedelta = timedelta(hours=1)
+    channel_interval: float = 1.0  # Slack allows about one message a second per channel
+    timeout: int = 10  # seconds for one Web API call
+
+
+def enqueue(session: Session, planned: Planned, *, now: datetime) -> bool:
+    """Insert the delivery unless it exists; True when it was new."""
+    values = {
+        "team_id": planned.team_id,
+        "enterprise_id": planned.enterprise_id,
+        "kind": planned.kind,
+        "subject": planned.subject,
+        "recipient": planned.recipient,
+        "meeting_id": planned.meeting_id,
+        "due_at": planned.due_at,
+        "available_at": planned.due_at,
+        "state": DeliveryState.PENDING,
+        "attempts": 0,
+        "created_at": now,
+    }
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Delivery).values(values).on_conflict_do_nothing()
+    return session.execute(statement).rowcount == 1
+
+
+def metadata_for(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "event_type": METADATA_EVENT_TYPE,
+        "event_payload": {
+            "delivery_id": delivery.id,
+            "kind": delivery.kind,
+            "meeting_id": delivery.meeting_id,
+            "recipient": delivery.recipient,
+        },
+    }
+
+
+class _Deferred(Exception):
+    """Slack said 429: try this channel again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+
+
+@dataclass
+class Outbox:
+    """Sends due deliveries. One per process; any number of processes may share a database."""
+
+    engine: Engine
+    tokens: TokenLookup
+    api_url: str
+    policy: Policy = field(default_factory=Policy)
+    sleep: Callable[[float], None] = time.sleep
+    _clients: dict[str, WebClient] = field(default_factory=dict, init=False)
+    _channels: dict[tuple[str, str], str] = field(default_factory=dict, init=False)
+
+    @classmethod
+    def for_deployment(cls, settings: Settings, engine: Engine) -> Outbox:
+        return cls(engine, bot_tokens(settings, engine), settings.api_url)
+
+    def run_pass(self, now: datetime) -> PassReport:
+        """Plan what is due at `now`, then send every due delivery once. `now` stands for the
+        clock in every respect, lease expiry included."""
+        report = PassReport(planned=self.plan(now))
+        while claimed := self.claim(now):
+            self._send_all(claimed, now, report)
+            if len(claimed) < self.policy.batch:
+                break
+        if any(vars(report).values()):
+            logger.info("pass at %s: %s", now.isoformat(), report)
+        return report
+
+    def plan(self, now: datetime) -> int:
+        created = 0
+        with Session(self.engine) as session, session.begin():
+            for planner in PLANNERS:
+                created += sum(enqueue(session, p, now=now) for p in planner(session, now))
+        return created
+
+    def claim(self, now: datetime) -> list[tuple[int, int]]:
+        """Take up to a batch of due rows: (id, attempt number) each, in one statement."""
+        due = (
+            select(Delivery.id)
+            .where(
+                Delivery.state.in_([DeliveryState.PENDING, DeliveryState.IN_FLIGHT]),
+                Delivery.available_at <= now,
+            )
+            .order_by(Delivery.available_at)
+            .limit(self.policy.batch)
+            .with_for_update(skip_locked=True)
+        )
+        claim = (
+            update(Delivery)
+            .where(Delivery.id.in_(due.scalar_subquery()))
+            .values(
+                state=DeliveryState.IN_FLIGHT,
+                available_at=now + self.policy.lease,
+                attempts=Delivery.attempts + 1,
+            )
+            .returning(Delivery.id, Delivery.attempts)
+        )
+        with self.engine.begin() as connection:
+            return [(row.id, row.attempts) for row in connection.execute(claim)]
+
+    # -- sending -------------------------------------------------------------------------
+
+    def _send_all(self, claimed: list[tuple[int, int]], now: datetime, report: PassReport) -> None:
+        """Round-robin over recipients so that one busy DM never holds up the others, and
+        no DM gets more than one message a second."""
+        by_recipient: dict[str, list[tuple[Delivery, int]]] = defaultdict(list)
+        with Session(self.engine) as session:
+            attempt = dict(claimed)
+            rows = session.scalars(select(Delivery).where(Delivery.id.in_(attempt)))
+            for delivery in sorted(rows, key=lambda d: (d.available_at, d.id)):
+                session.expunge(delivery)
+                by_recipient[delivery.recipient].append((delivery, attempt[delivery.id]))
+        deferred: dict[str, float] = {}  # recipient → seconds Slack asked us to wait
+        for number, round_ in enumerate(_rounds(list(by_recipient.values()))):
+            if number:
+                self.sleep(self.policy.channel_interval)
+            for delivery, attempt_no in round_:
+                if delivery.recipient in deferred:
+                    wait = deferred[delivery.recipient]
+                    self._record(delivery, attempt_no, now, report, retry_after=wait)
+                    continue
+                try:
+                    self._deliver(delivery, attempt_no, now, report)
+                except _Deferred as slack_says:
+                    deferred[delivery.recipient] = slack_says.retry_after
+                    self._record(
+                        delivery, attempt_no, now, report, retry_after=slack_says.retry_after
+                    )
+
+    def _deliver(self, delivery: Delivery, attempt: int, now: datetime, report: PassReport) -> None:
+        render = RENDERERS.get(delivery.kind)
+        if render is None:
+            self._finish(
+                delivery,
+                attempt,
+                now,
+                report,
+                state=DeliveryState.FAILED,
+                error=f"no renderer for kind {delivery.kind}",
+            )
+            return
+        with Session(self.engine) as session:
+            message = render(session, delivery)
+        if message is None:
+            self._finish(delivery, attempt, now, report, state=DeliveryState.DROPPED)
+            return
+        token = self.tokens(delivery.enterprise_id, delivery.team_id)
+        if token is None:
+            self._finish(
+                delivery, attempt, now, report, state=DeliveryState.FAILED, error="no_installation"
+            )
+            return
+        client = self._client(token)
+        try:
+            channel = self._dm(client, delivery)
+            if attempt > 1:
+                found = self._already_sent(client, channel, delivery, message)
+                if found is not None:
+                    self._finish(
+                        delivery,
+                        attempt,
+                        now,
+                        report,
+                        state=DeliveryState.SENT,
+                        channel=channel,
+                        ts=found,
+                        recovered=True,
+                    )
+                    return
+            answer = client.chat_postMessage(
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                thread_ts=message.thread_ts,
+                metadata=metadata_for(delivery),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as error:
+            status = error.response.status_code
+            code = str(error.response.get("error") or status)
+            if status == 429:
+                raise _Deferred(_retry_after(error.response.headers)) from None
+            if status >= 500 or code in TRANSIENT_ERRORS:
+                self._retry_later(delivery, attempt, now, report, code)
+            else:
+                self._finish(delivery, attempt, now, report, state=DeliveryState.FAILED, error=code)
+            return
+        except OSError as error:  # timeouts and connection errors: Slack may have it
+            self._retry_later(delivery, attempt, now, report, type(error).__name__)
+            return
+        self._finish(
+            delivery,
+            attempt,
+            now,
+            report,
+            state=DeliveryState.SENT,
+            channel=answer["channel"],
+            ts=answer["ts"],
+        )
+
+    def _client(self, token: str) -> WebClient:
+        # No retry handlers: the outbox decides about retries itself, and a blind retry of a
+        # post whose answer was lost could send it twice.
+        if token not in self._clients:
+            self._clients[token] = WebClient(
+                token=token,
+                base_url=self.api_url,
+                timeout=self.policy.timeout,
+                retry_handlers=[],
+            )
+        return self._clients[token]
+
+    def _dm(self, client: WebClient, delivery: Delivery) -> str:
+        key = (delivery.team_id, delivery.recipient)
+        if key not in self._channels:
+            opened = client.conversations_open(users=delivery.recipient)
+            self._channels[key] = opened["channel"]["id"]
+        return self._channels[key]
+
+    def _already_sent(
+        self, client: WebClient, channel: str, delivery: Delivery, message: Message
+    ) -> str | None:
+        """The ts of this delivery's message if Slack already has it (found by metadata)."""
+        oldest = f"{(delivery.due_at - timedelta(minutes=1)).timestamp():.6f}"
+        if message.thread_ts:
+            pages = client.conversations_replies(
+                channel=channel, ts=message.thread_ts, include_all_metadata=True, limit=200
+            )
+        else:
+            pages = client.conversations_history(
+                channel=channel, oldest=oldest, include_all_metadata=True, limit=200
+            )
+        for page in pages:
+            for item in page.get("messages", []):
+                payload = (item.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("delivery_id") == delivery.id:
+                    return str(item["ts"])
+        return None
+
+    # -- recording outcomes ----------------------------------------------------------------
+
+    def _retry_later(
+        self, delivery: Delivery, attempt: int, now: datetime, report: PassReport, error: str
+    ) -> None:
+        if attempt >= self.policy.max_attempts:
+            self._finish(
+                delivery,
+                attempt,
+                now,
+                report,
+                state=DeliveryState.FAILED,
+                error=f"gave up after {attempt} attempts: {error}",
+            )
+            return
+        backoff = min(self.policy.first_backoff * 2 ** (attempt - 1), self.policy.max_backoff)
+        jittered = backoff * random.uniform(0.5, 1.0)
+        self._record(
+            delivery,
+            attempt,
+            now,
+            report,
+            retry_after=jittered.total_seconds(),
+            error=error,
+            counts=True,
+        )
+
+    def _record(
+        self,
+        delivery: Delivery,
+        attempt: int,
+        now: datetime,
+        report: PassReport,
+        *,
+        retry_after: float,
+        error: str | None = None,
+        counts: bool = False,
+    ) -> None:
+        """Put the row back as pending. A 429 or a deferral does not use up an attempt."""
+        values: dict[str, Any] = {
+            "state": DeliveryState.PENDING,
+            "available_at": now + timedelta(seconds=retry_after),
+        }
+        if not counts:
+            values["attempts"] = attempt - 1
+        if error is not None:
+            values["last_error"] = error[:200]
+        if self._update(delivery, attempt, values):
+            report.retrying += 1
+            _log(delivery, "retrying", attempt=attempt, error=error, after=round(retry_after, 1))
+
+    def _finish(
+        self,
+        delivery: Delivery,
+        attempt: int,
+        now: datetime,
+        report: PassReport,
+        *,
+        state: DeliveryState,
+        error: str | None = None,
+        channel: str | None = None,
+        ts: str | None = None,
+        recovered: bool = False,
+    ) -> None:
+        values: dict[str, Any] = {"state": state, "last_error": error[:200] if error else None}
+        if state is DeliveryState.SENT:
+            values.update(channel=channel, ts=ts, sent_at=now)
+        if not self._update(delivery, attempt, values):
+            return
+        outcome = "recovered" if recovered else state.value
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        _log(delivery, outcome, attempt=attempt, error=error, ts=ts)
+
+    def _update(self, delivery: Delivery, attempt: int, values: dict[str, Any]) -> bool:
+        """Write an outcome only while this pass still holds the claim (same attempt)."""
+        with self.engine.begin() as connection:
+            changed = connection.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == delivery.id,
+                    Delivery.state == DeliveryState.IN_FLIGHT,
+                    Delivery.attempts == attempt,
+                )
+                .values(**values)
+            ).rowcount
+        if not changed:
+            logger.warning("delivery %s: claim lost before its outcome was recorded", delivery.id)
+        return bool(changed)
+
+
+def _rounds(queues: list[list[Any]]) -> Iterable[list[Any]]:
+    """[[a1, a2], [b1]] → [a1, b1], [a2]."""
+    depth = max((len(q) for q in queues), default=0)
+    for i in range(depth):
+        yield [q[i] for q in queues if i < len(q)]
+
+
+def _retry_after(headers: Any) -> float:
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after":
+            try:
+                return max(float(value[0] if isinstance(value, list) else value), 1.0)
+            except ValueError:
+                break
+    return 1.0
+
+
+def _log(delivery: Delivery, outcome: str, **fields: Any) -> None:
+    """One structured line per delivery outcome."""
+    details = {
+        "delivery_id": delivery.id,
+        "kind": delivery.kind,
+        "team_id": delivery.team_id,
+        "recipient": delivery.recipient,
+        "outcome": outcome,
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+    level = logging.WARNING if outcome == "failed" else logging.INFO
+    logger.log(level, "delivery %s", " ".join(f"{k}={v}" for k, v in details.items()))
+
+
+def counts(engine: Engine, *, now: datetime) -> dict[str, Any]:
+    """What `doctor` shows: pending, in flight, failed, sent today, and the oldest pending."""
+    start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    with Session(engine) as session:
+        by_state = dict(
+            session.execute(select(Delivery.state, func.count()).group_by(Delivery.state)).all()
+        )
+        sent_today = session.scalar(
+            select(func.count()).where(
+                Delivery.state == DeliveryState.SENT, Delivery.sent_at >= start_of_day
+            )
+        )
+        oldest = session.scalar(
+            select(func.min(Delivery.due_at)).where(Delivery.state == DeliveryState.PENDING)
+        )
+    return {
+        "pending": by_state.get(DeliveryState.PENDING, 0),
+        "in_flight": by_state.get(DeliveryState.IN_FLIGHT, 0),
+        "failed": by_state.get(DeliveryState.FAILED, 0),
+        "sent_today": sent_today or 0,
+        "oldest_pending": oldest,
+    }
