@@ -237,3 +237,27 @@ def test_the_wheel_carries_migrations_and_manifest(tmp_path: Path) -> None:
     result = oneonone("migrate", cwd=elsewhere, PYTHONPATH=str(target))
     assert result.returncode == 0, result.stderr
     assert "Migrated the database" in result.stdout
+
+
+def test_tick_runs_one_pass_at_the_given_instant(tmp_path: Path, simulator: SlackSimulator) -> None:
+    assert oneonone("migrate", cwd=tmp_path).returncode == 0
+    result = oneonone("tick", "--now", "2026-11-24T09:00:00Z", cwd=tmp_path, **slack_env(simulator))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2026-11-24T09:00:00+00:00: 0 planned, 0 sent")
+    naive = oneonone("tick", "--now", "2026-11-24T09:00", cwd=tmp_path, **slack_env(simulator))
+    assert naive.stdout.startswith("2026-11-24T09:00:00+00:00")
+
+
+@pytest.mark.parametrize("now", ["yesterday", "2026-13-01T00:00:00Z", ""])
+def test_tick_refuses_a_nonsense_instant(
+    tmp_path: Path, simulator: SlackSimulator, now: str
+) -> None:
+    result = oneonone("tick", "--now", now, cwd=tmp_path, **slack_env(simulator))
+    assert result.returncode == 2
+    assert "is not an ISO-8601 instant" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_tick_needs_a_token(tmp_path: Path) -> None:
+    assert oneonone("migrate", cwd=tmp_path).returncode == 0
+    assert_one_plain_sentence(oneonone("tick", cwd=tmp_path), "SLACK_BOT_TOKEN is not set")

@@ -100,8 +100,12 @@ class Failure:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
-    before: Callable[[], None] | None = None  # runs first: Slack never saw the call
+    before: Callable[[], None] | None = None  # runs first; the call is then never performed
     after: Callable[[], None] | None = None  # runs once Slack did it, before it answers
+
+
+class _Dropped(Exception):
+    """The request never reached Slack: the connection closes without an answer."""
 
 
 @dataclass
@@ -151,6 +155,7 @@ class SlackSimulator:
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
+        self._called = threading.Condition(self._lock)
         self._failures: dict[str, list[Failure]] = {}
         self._triggers: dict[str, tuple[float, str]] = {}
         self._ids = itertools.count(1)
@@ -225,6 +230,14 @@ class SlackSimulator:
         with self._lock:
             return [call for call in self.calls if call.method == method]
 
+    def wait_for_calls(self, method: str, count: int, timeout: float = 10.0) -> list[Call]:
+        """Block until `method` was answered `count` times (a slow answer finishing in its
+        own thread, say); an event, not a poll."""
+        with self._called:
+            done = self._called.wait_for(lambda: len(self.calls_to(method)) >= count, timeout)
+            assert done, f"{method} was called {len(self.calls_to(method))} times, not {count}"
+            return self.calls_to(method)
+
     def messages(self, channel: str) -> list[dict[str, Any]]:
         with self._lock:
             return [m.as_slack(with_metadata=True) for m in self.channels.get(channel, [])]
@@ -245,6 +258,9 @@ class SlackSimulator:
         headers = {"x-oauth-scopes": ",".join(self.scopes)}
         if failure and failure.before:
             failure.before()
+            with self._lock:
+                self.calls.append(Call(method, args, token, 0, {"ok": False, "error": "dropped"}))
+            raise _Dropped
         if failure and failure.delay:
             time.sleep(failure.delay)
         if failure and failure.status != 200:
@@ -258,6 +274,7 @@ class SlackSimulator:
                 status, body = 200, self._answer(method, args, token)
         with self._lock:
             self.calls.append(Call(method, args, token, status, body))
+            self._called.notify_all()
         if failure and failure.after:
             failure.after()
         return status, body, headers
@@ -610,7 +627,12 @@ class _Handler(BaseHTTPRequestHandler):
             token = auth.removeprefix("Bearer ")
         if method == "oauth.v2.access" and auth.startswith("Basic "):
             token = None
-        self._send(*self.simulator.handle(method, args, token))
+        try:
+            answer = self.simulator.handle(method, args, token)
+        except _Dropped:
+            self.close_connection = True
+            return
+        self._send(*answer)
 
     def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
         payload = json.dumps(body).encode()

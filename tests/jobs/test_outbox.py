@@ -1,0 +1,335 @@
+"""The delivery outbox against the simulator, on SQLite and PostgreSQL: every scheduled message
+arrives exactly once through retries, rate limits, slow answers, crashes and rival processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
+
+from bot import db
+from bot.jobs import outbox as outbox_module
+from bot.jobs.outbox import Message, Outbox, Planned, Policy, enqueue
+from bot.models import Delivery, DeliveryState
+from bot.simulator import BOT_TOKEN, SlackSimulator
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+ADA, BART = "UADA0000001", "UBART000001"
+KIND = "test_note"
+CURRENT = {"greeting": "Hello"}  # what the test renderer reads at send time
+
+
+def render(_session: Session, delivery: Delivery) -> Message | None:
+    if delivery.subject.startswith("stale"):
+        return None
+    return Message(text=f"{CURRENT['greeting']} {delivery.recipient} ({delivery.subject})")
+
+
+@pytest.fixture(autouse=True)
+def _test_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(outbox_module.RENDERERS, KIND, render)
+
+
+class Sleeps(list):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def outbox(engine: Engine, simulator: SlackSimulator, sleeps: Sleeps) -> Outbox:
+    return Outbox(engine, lambda _e, _t: BOT_TOKEN, simulator.api_url, Policy(timeout=1), sleeps)
+
+
+def add(engine: Engine, recipient: str = ADA, subject: str = "one", due: datetime = NOW) -> int:
+    with Session(engine) as session, session.begin():
+        planned = Planned("T0SIMULATED", KIND, subject, recipient, due, meeting_id=7)
+        enqueue(session, planned, now=NOW - timedelta(days=1))
+        return session.scalar(select(Delivery.id).where(Delivery.subject == subject))
+
+
+def row(engine: Engine, delivery_id: int) -> Delivery:
+    with Session(engine) as session:
+        return session.get_one(Delivery, delivery_id)
+
+
+def posts(simulator: SlackSimulator) -> list:
+    return [c for c in simulator.calls_to("chat.postMessage") if c.status == 200]
+
+
+def test_enqueueing_twice_is_a_no_op(engine: Engine) -> None:
+    first, second = add(engine), add(engine)
+    assert first == second
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 1
+
+
+def test_a_due_delivery_is_sent_once_with_its_metadata(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+) -> None:
+    delivery_id = add(engine)
+    CURRENT["greeting"] = "Good morning"  # changed after enqueueing: rendering is at send time
+    try:
+        report = outbox.run_pass(NOW)
+    finally:
+        CURRENT["greeting"] = "Hello"
+    assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
+    (message,) = simulator.messages("DADA0000001")
+    assert message["text"] == f"Good morning {ADA} (one)"
+    assert message["metadata"] == {
+        "event_type": "oneonone_delivery",
+        "event_payload": {
+            "delivery_id": delivery_id,
+            "kind": KIND,
+            "meeting_id": 7,
+            "recipient": ADA,
+        },
+    }
+    sent = row(engine, delivery_id)
+    assert (sent.state, sent.channel, sent.ts, sent.sent_at) == (
+        DeliveryState.SENT,
+        "DADA0000001",
+        message["ts"],
+        NOW,
+    )
+
+
+def test_the_same_pass_twice_sends_nothing_the_second_time(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+) -> None:
+    add(engine, ADA), add(engine, BART)
+    assert outbox.run_pass(NOW).sent == 2
+    assert outbox.run_pass(NOW).sent == 0
+    assert len(posts(simulator)) == 2
+
+
+def test_nothing_is_sent_before_it_is_due(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+) -> None:
+    add(engine, due=NOW + timedelta(hours=1))
+    assert outbox.run_pass(NOW).sent == 0
+    assert outbox.run_pass(NOW + timedelta(hours=1)).sent == 1
+
+
+def test_a_429_waits_for_retry_after_and_holds_up_no_other_channel(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+) -> None:
+    ada, bart = add(engine, ADA, "a"), add(engine, BART, "b")
+    simulator.fail("chat.postMessage", status=429, retry_after=20)
+    report = outbox.run_pass(NOW)
+    assert (report.sent, report.retrying) == (1, 1)
+    waiting = row(engine, ada)
+    assert (waiting.state, waiting.available_at, waiting.attempts) == (
+        DeliveryState.PENDING,
+        NOW + timedelta(seconds=20),
+        0,
+    )
+    assert row(engine, bart).state is DeliveryState.SENT
+    assert outbox.run_pass(NOW + timedelta(seconds=19)).sent == 0
+    assert outbox.run_pass(NOW + timedelta(seconds=20)).sent == 1
+    assert sorted(c.args["channel"] for c in posts(simulator)) == ["DADA0000001", "DBART000001"]
+
+
+def test_500s_back_off_and_the_message_arrives_once(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+) -> None:
+    delivery_id = add(engine)
+    simulator.fail("chat.postMessage", status=500, error="fatal_error", times=2)
+    assert outbox.run_pass(NOW).retrying == 1
+    first_retry = row(engine, delivery_id).available_at
+    assert NOW + timedelta(seconds=15) <= first_retry <= NOW + timedelta(seconds=30)
+    assert outbox.run_pass(first_retry).retrying == 1
+    second_retry = row(engine, delivery_id).available_at
+    assert second_retry - first_retry >= timedelta(seconds=30)  # exponential
+    assert outbox.run_pass(second_retry).sent == 1
+    assert len(simulator.messages("DADA0000001")) == 1
+    assert row(engine, delivery_id).attempts == 3
+
+
+def test_a_slow_answer_that_slack_accepted_is_not_sent_again(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+) -> None:
+    delivery_id = add(engine)
+    simulator.fail("chat.postMessage", delay=2)  # our timeout is 1 s; Slack posts it anyway
+    assert outbox.run_pass(NOW).retrying == 1
+    simulator.wait_for_calls("chat.postMessage", 1)
+    report = outbox.run_pass(row(engine, delivery_id).available_at)
+    assert (report.recovered, report.sent) == (1, 0)
+    assert len(simulator.messages("DADA0000001")) == 1
+    recovered = row(engine, delivery_id)
+    assert recovered.state is DeliveryState.SENT
+    assert recovered.ts == simulator.messages("DADA0000001")[0]["ts"]
+
+
+@pytest.mark.parametrize(
+    ("method", "error"),
+    [
+        ("conversations.open", "user_not_found"),
+        ("conversations.open", "cannot_dm_bot"),
+        ("chat.postMessage", "channel_not_found"),
+        ("chat.postMessage", "account_inactive"),
+    ],
+)
+def test_a_permanent_error_fails_at_once(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator, method: str, error: str
+) -> None:
+    delivery_id = add(engine)
+    simulator.fail(method, error=error)
+    assert outbox.run_pass(NOW).failed == 1
+    failed = row(engine, delivery_id)
+    assert (failed.state, failed.last_error, failed.attempts) == (DeliveryState.FAILED, error, 1)
+    assert outbox.run_pass(NOW + timedelta(days=1)).sent == 0
+
+
+def test_too_many_failures_give_up(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+) -> None:
+    delivery_id = add(engine)
+    simulator.fail("chat.postMessage", status=503, times=outbox.policy.max_attempts)
+    at = NOW
+    for _ in range(outbox.policy.max_attempts):
+        outbox.run_pass(at)
+        at = max(at, row(engine, delivery_id).available_at)
+    given_up = row(engine, delivery_id)
+    assert given_up.state is DeliveryState.FAILED
+    assert given_up.last_error.startswith(f"gave up after {outbox.policy.max_attempts} attempts")
+    assert posts(simulator) == []
+
+
+def test_a_message_no_longer_useful_is_dropped(engine: Engine, outbox: Outbox) -> None:
+    delivery_id = add(engine, subject="stale-meeting")
+    assert outbox.run_pass(NOW).dropped == 1
+    assert row(engine, delivery_id).state is DeliveryState.DROPPED
+
+
+def test_a_workspace_without_installation_fails(engine: Engine, simulator: SlackSimulator) -> None:
+    delivery_id = add(engine)
+    orphan = Outbox(engine, lambda _e, _t: None, simulator.api_url)
+    assert orphan.run_pass(NOW).failed == 1
+    assert row(engine, delivery_id).last_error == "no_installation"
+
+
+def test_one_dm_gets_at_most_a_message_a_second(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator, sleeps: Sleeps
+) -> None:
+    add(engine, ADA, "first"), add(engine, ADA, "second"), add(engine, BART, "third")
+    assert outbox.run_pass(NOW).sent == 3
+    assert sleeps == [1.0]
+    texts = [c.args["text"] for c in posts(simulator)]
+    assert texts.index(f"Hello {ADA} (first)") < texts.index(f"Hello {BART} (third)")
+    assert texts[-1] == f"Hello {ADA} (second)"
+
+
+def test_an_outcome_is_recorded_only_while_the_claim_is_held(
+    engine: Engine, outbox: Outbox
+) -> None:
+    delivery_id = add(engine)
+    assert outbox.claim(NOW) == [(delivery_id, 1)]
+    assert outbox.claim(NOW) == []  # in flight: nobody else takes it
+    later = NOW + outbox.policy.lease
+    assert outbox.claim(later) == [(delivery_id, 2)]  # the lease ran out
+    stale = row(engine, delivery_id)
+    assert not outbox._update(stale, 1, {"state": DeliveryState.SENT})
+    assert outbox._update(stale, 2, {"state": DeliveryState.SENT})
+
+
+# -- real processes ------------------------------------------------------------------------
+
+
+def child_pass(database_url: str, api_url: str, now: datetime) -> None:
+    """A separate process running one pass, as `oneonone tick` does."""
+    outbox_module.RENDERERS[KIND] = render
+    engine = db.make_engine(database_url)
+    Outbox(engine, lambda _e, _t: BOT_TOKEN, api_url, Policy(timeout=30)).run_pass(now)
+    engine.dispose()
+
+
+@pytest.fixture
+def spawn(database_url: str, simulator: SlackSimulator) -> Iterator:
+    context = multiprocessing.get_context("spawn")
+    started = []
+
+    def start(now: datetime) -> multiprocessing.Process:
+        process = context.Process(target=child_pass, args=(database_url, simulator.api_url, now))
+        process.start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.join(60)
+        if process.is_alive():
+            process.kill()
+
+
+@pytest.mark.parametrize("moment", ["after Slack accepted", "before sending"])
+def test_a_process_killed_mid_send_neither_duplicates_nor_loses(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator, spawn, moment: str
+) -> None:
+    delivery_id = add(engine)
+    child: dict[str, multiprocessing.Process] = {}
+
+    def kill() -> None:
+        os.kill(child["process"].pid, signal.SIGKILL)
+
+    if moment == "after Slack accepted":
+        simulator.fail("chat.postMessage", after=kill)
+    else:
+        simulator.fail("chat.postMessage", before=kill)
+    child["process"] = spawn(NOW)
+    child["process"].join(30)
+    assert child["process"].exitcode == -signal.SIGKILL
+    assert row(engine, delivery_id).state is DeliveryState.IN_FLIGHT
+    assert outbox.run_pass(NOW + timedelta(minutes=1)).sent == 0  # the lease still holds
+    report = outbox.run_pass(NOW + outbox.policy.lease)
+    if moment == "after Slack accepted":
+        assert (report.recovered, report.sent) == (1, 0)
+    else:
+        assert (report.recovered, report.sent) == (0, 1)
+    assert len(simulator.messages("DADA0000001")) == 1
+    assert row(engine, delivery_id).state is DeliveryState.SENT
+
+
+def test_three_processes_over_a_thousand_deliveries_send_each_once(
+    engine: Engine, simulator: SlackSimulator, spawn
+) -> None:
+    people = [f"U{n:010d}" for n in range(1000)]
+    with Session(engine) as session, session.begin():
+        for person in people:
+            simulator.add_user(person, person.lower())
+            enqueue(session, Planned("T0SIMULATED", KIND, "many", person, NOW), now=NOW)
+    processes = [spawn(NOW) for _ in range(3)]
+    for process in processes:
+        process.join(120)
+        assert process.exitcode == 0
+    delivered = [c.args["metadata"]["event_payload"]["delivery_id"] for c in posts(simulator)]
+    assert len(delivered) == 1000
+    assert len(set(delivered)) == 1000
+    with Session(engine) as session:
+        states = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
+        assert dict(states.all()) == {DeliveryState.SENT: 1000}
+
+
+def test_counts_for_doctor(engine: Engine, outbox: Outbox) -> None:
+    add(engine, ADA, "sent"), add(engine, BART, "later", due=NOW + timedelta(hours=2))
+    outbox.run_pass(NOW)
+    with engine.begin() as connection:
+        connection.execute(update(Delivery).where(Delivery.subject == "later").values(attempts=0))
+    seen = outbox_module.counts(engine, now=NOW)
+    assert seen == {
+        "pending": 1,
+        "in_flight": 0,
+        "failed": 0,
+        "sent_today": 1,
+        "oldest_pending": NOW + timedelta(hours=2),
+    }
