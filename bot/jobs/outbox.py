@@ -130,10 +130,24 @@ def metadata_for(delivery: Delivery) -> dict[str, Any]:
 
 
 class _Deferred(Exception):
-    """Slack said 429: try this channel again after `retry_after` seconds."""
+    """Slack said 429: try this DM again after `retry_after` seconds."""
 
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
+
+
+@dataclass
+class _Outcome:
+    """What became of one claimed delivery, written when the outcomes are flushed."""
+
+    delivery: Delivery
+    attempt: int
+    name: str  # the PassReport counter: sent, recovered, retrying, failed or dropped
+    values: dict[str, Any]
+    error: str | None = None
+
+
+FLUSH_EVERY = 100  # outcomes written per transaction; a crash before a flush is recovered
 
 
 @dataclass
@@ -146,7 +160,6 @@ class Outbox:
     policy: Policy = field(default_factory=Policy)
     sleep: Callable[[float], None] = time.sleep
     _clients: dict[str, WebClient] = field(default_factory=dict, init=False)
-    _channels: dict[tuple[str, str], str] = field(default_factory=dict, init=False)
 
     @classmethod
     def for_deployment(cls, settings: Settings, engine: Engine) -> Outbox:
@@ -201,72 +214,52 @@ class Outbox:
     def _send_all(self, claimed: list[tuple[int, int]], now: datetime, report: PassReport) -> None:
         """Round-robin over recipients so that one busy DM never holds up the others, and
         no DM gets more than one message a second."""
-        by_recipient: dict[str, list[tuple[Delivery, int]]] = defaultdict(list)
-        with Session(self.engine) as session:
-            attempt = dict(claimed)
+        attempt = dict(claimed)
+        by_recipient: dict[str, list[Delivery]] = defaultdict(list)
+        with Session(self.engine, expire_on_commit=False) as session:
             rows = session.scalars(select(Delivery).where(Delivery.id.in_(attempt)))
             for delivery in sorted(rows, key=lambda d: (d.available_at, d.id)):
-                session.expunge(delivery)
-                by_recipient[delivery.recipient].append((delivery, attempt[delivery.id]))
+                by_recipient[delivery.recipient].append(delivery)
+            session.expunge_all()
         deferred: dict[str, float] = {}  # recipient → seconds Slack asked us to wait
+        outcomes: list[_Outcome] = []
         for number, round_ in enumerate(_rounds(list(by_recipient.values()))):
             if number:
+                self._flush(outcomes, report)
                 self.sleep(self.policy.channel_interval)
-            for delivery, attempt_no in round_:
-                if delivery.recipient in deferred:
-                    wait = deferred[delivery.recipient]
-                    self._record(delivery, attempt_no, now, report, retry_after=wait)
-                    continue
+            for delivery in round_:
+                tried = attempt[delivery.id]
                 try:
-                    self._deliver(delivery, attempt_no, now, report)
+                    if delivery.recipient in deferred:
+                        raise _Deferred(deferred[delivery.recipient])
+                    outcomes.append(self._deliver(delivery, tried, now))
                 except _Deferred as slack_says:
                     deferred[delivery.recipient] = slack_says.retry_after
-                    self._record(
-                        delivery, attempt_no, now, report, retry_after=slack_says.retry_after
-                    )
+                    outcomes.append(_pending(delivery, tried, now, slack_says.retry_after))
+                if len(outcomes) >= FLUSH_EVERY:
+                    self._flush(outcomes, report)
+        self._flush(outcomes, report)
 
-    def _deliver(self, delivery: Delivery, attempt: int, now: datetime, report: PassReport) -> None:
+    def _deliver(self, delivery: Delivery, attempt: int, now: datetime) -> _Outcome:
         render = RENDERERS.get(delivery.kind)
         if render is None:
-            self._finish(
-                delivery,
-                attempt,
-                now,
-                report,
-                state=DeliveryState.FAILED,
-                error=f"no renderer for kind {delivery.kind}",
-            )
-            return
+            return _failed(delivery, attempt, f"no renderer for kind {delivery.kind}")
         with Session(self.engine) as session:
             message = render(session, delivery)
         if message is None:
-            self._finish(delivery, attempt, now, report, state=DeliveryState.DROPPED)
-            return
+            return _Outcome(delivery, attempt, "dropped", {"state": DeliveryState.DROPPED})
         token = self.tokens(delivery.enterprise_id, delivery.team_id)
         if token is None:
-            self._finish(
-                delivery, attempt, now, report, state=DeliveryState.FAILED, error="no_installation"
-            )
-            return
+            return _failed(delivery, attempt, "no_installation")
         client = self._client(token)
         try:
-            channel = self._dm(client, delivery)
             if attempt > 1:
-                found = self._already_sent(client, channel, delivery, message)
+                found = self._already_sent(client, delivery, message)
                 if found is not None:
-                    self._finish(
-                        delivery,
-                        attempt,
-                        now,
-                        report,
-                        state=DeliveryState.SENT,
-                        channel=channel,
-                        ts=found,
-                        recovered=True,
-                    )
-                    return
+                    return _sent(delivery, attempt, now, *found, name="recovered")
+            # A user id as the channel posts to the DM with the app (its Messages tab).
             answer = client.chat_postMessage(
-                channel=channel,
+                channel=delivery.recipient,
                 text=message.text,
                 blocks=message.blocks,
                 thread_ts=message.thread_ts,
@@ -280,22 +273,11 @@ class Outbox:
             if status == 429:
                 raise _Deferred(_retry_after(error.response.headers)) from None
             if status >= 500 or code in TRANSIENT_ERRORS:
-                self._retry_later(delivery, attempt, now, report, code)
-            else:
-                self._finish(delivery, attempt, now, report, state=DeliveryState.FAILED, error=code)
-            return
+                return self._retry_later(delivery, attempt, now, code)
+            return _failed(delivery, attempt, code)
         except OSError as error:  # timeouts and connection errors: Slack may have it
-            self._retry_later(delivery, attempt, now, report, type(error).__name__)
-            return
-        self._finish(
-            delivery,
-            attempt,
-            now,
-            report,
-            state=DeliveryState.SENT,
-            channel=answer["channel"],
-            ts=answer["ts"],
-        )
+            return self._retry_later(delivery, attempt, now, type(error).__name__)
+        return _sent(delivery, attempt, now, answer["channel"], answer["ts"])
 
     def _client(self, token: str) -> WebClient:
         # No retry handlers: the outbox decides about retries itself, and a blind retry of a
@@ -309,23 +291,18 @@ class Outbox:
             )
         return self._clients[token]
 
-    def _dm(self, client: WebClient, delivery: Delivery) -> str:
-        key = (delivery.team_id, delivery.recipient)
-        if key not in self._channels:
-            opened = client.conversations_open(users=delivery.recipient)
-            self._channels[key] = opened["channel"]["id"]
-        return self._channels[key]
-
     def _already_sent(
-        self, client: WebClient, channel: str, delivery: Delivery, message: Message
-    ) -> str | None:
-        """The ts of this delivery's message if Slack already has it (found by metadata)."""
-        oldest = f"{(delivery.due_at - timedelta(minutes=1)).timestamp():.6f}"
+        self, client: WebClient, delivery: Delivery, message: Message
+    ) -> tuple[str, str] | None:
+        """(channel, ts) of this delivery's message if Slack already has it, found by the
+        delivery id in its metadata."""
+        channel = client.conversations_open(users=delivery.recipient)["channel"]["id"]
         if message.thread_ts:
             pages = client.conversations_replies(
                 channel=channel, ts=message.thread_ts, include_all_metadata=True, limit=200
             )
         else:
+            oldest = f"{(delivery.due_at - timedelta(minutes=1)).timestamp():.6f}"
             pages = client.conversations_history(
                 channel=channel, oldest=oldest, include_all_metadata=True, limit=200
             )
@@ -333,97 +310,81 @@ class Outbox:
             for item in page.get("messages", []):
                 payload = (item.get("metadata") or {}).get("event_payload") or {}
                 if payload.get("delivery_id") == delivery.id:
-                    return str(item["ts"])
+                    return channel, str(item["ts"])
         return None
+
+    def _retry_later(self, delivery: Delivery, attempt: int, now: datetime, error: str) -> _Outcome:
+        if attempt >= self.policy.max_attempts:
+            return _failed(delivery, attempt, f"gave up after {attempt} attempts: {error}")
+        backoff = min(self.policy.first_backoff * 2 ** (attempt - 1), self.policy.max_backoff)
+        jittered = backoff * random.uniform(0.5, 1.0)
+        return _pending(delivery, attempt, now, jittered.total_seconds(), error=error)
 
     # -- recording outcomes ----------------------------------------------------------------
 
-    def _retry_later(
-        self, delivery: Delivery, attempt: int, now: datetime, report: PassReport, error: str
-    ) -> None:
-        if attempt >= self.policy.max_attempts:
-            self._finish(
-                delivery,
-                attempt,
-                now,
-                report,
-                state=DeliveryState.FAILED,
-                error=f"gave up after {attempt} attempts: {error}",
-            )
+    def _flush(self, outcomes: list[_Outcome], report: PassReport) -> None:
+        """Write outcomes in one transaction, each only while this pass still holds its claim
+        (the row is in flight at the same attempt); a claim lost to an expired lease is left
+        to the pass that took it over."""
+        if not outcomes:
             return
-        backoff = min(self.policy.first_backoff * 2 ** (attempt - 1), self.policy.max_backoff)
-        jittered = backoff * random.uniform(0.5, 1.0)
-        self._record(
-            delivery,
-            attempt,
-            now,
-            report,
-            retry_after=jittered.total_seconds(),
-            error=error,
-            counts=True,
-        )
-
-    def _record(
-        self,
-        delivery: Delivery,
-        attempt: int,
-        now: datetime,
-        report: PassReport,
-        *,
-        retry_after: float,
-        error: str | None = None,
-        counts: bool = False,
-    ) -> None:
-        """Put the row back as pending. A 429 or a deferral does not use up an attempt."""
-        values: dict[str, Any] = {
-            "state": DeliveryState.PENDING,
-            "available_at": now + timedelta(seconds=retry_after),
-        }
-        if not counts:
-            values["attempts"] = attempt - 1
-        if error is not None:
-            values["last_error"] = error[:200]
-        if self._update(delivery, attempt, values):
-            report.retrying += 1
-            _log(delivery, "retrying", attempt=attempt, error=error, after=round(retry_after, 1))
-
-    def _finish(
-        self,
-        delivery: Delivery,
-        attempt: int,
-        now: datetime,
-        report: PassReport,
-        *,
-        state: DeliveryState,
-        error: str | None = None,
-        channel: str | None = None,
-        ts: str | None = None,
-        recovered: bool = False,
-    ) -> None:
-        values: dict[str, Any] = {"state": state, "last_error": error[:200] if error else None}
-        if state is DeliveryState.SENT:
-            values.update(channel=channel, ts=ts, sent_at=now)
-        if not self._update(delivery, attempt, values):
-            return
-        outcome = "recovered" if recovered else state.value
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        _log(delivery, outcome, attempt=attempt, error=error, ts=ts)
-
-    def _update(self, delivery: Delivery, attempt: int, values: dict[str, Any]) -> bool:
-        """Write an outcome only while this pass still holds the claim (same attempt)."""
+        written = []
         with self.engine.begin() as connection:
-            changed = connection.execute(
-                update(Delivery)
-                .where(
-                    Delivery.id == delivery.id,
-                    Delivery.state == DeliveryState.IN_FLIGHT,
-                    Delivery.attempts == attempt,
-                )
-                .values(**values)
-            ).rowcount
-        if not changed:
-            logger.warning("delivery %s: claim lost before its outcome was recorded", delivery.id)
-        return bool(changed)
+            for outcome in outcomes:
+                held = connection.execute(
+                    update(Delivery)
+                    .where(
+                        Delivery.id == outcome.delivery.id,
+                        Delivery.state == DeliveryState.IN_FLIGHT,
+                        Delivery.attempts == outcome.attempt,
+                    )
+                    .values(**outcome.values)
+                ).rowcount
+                if held:
+                    written.append(outcome)
+                else:
+                    logger.warning(
+                        "delivery %s: claim lost before its outcome was recorded",
+                        outcome.delivery.id,
+                    )
+        for outcome in written:
+            setattr(report, outcome.name, getattr(report, outcome.name) + 1)
+            _log(outcome)
+        outcomes.clear()
+
+
+def _sent(
+    delivery: Delivery, attempt: int, now: datetime, channel: str, ts: str, name: str = "sent"
+) -> _Outcome:
+    values = {
+        "state": DeliveryState.SENT,
+        "channel": channel,
+        "ts": ts,
+        "sent_at": now,
+        "last_error": None,
+    }
+    return _Outcome(delivery, attempt, name, values)
+
+
+def _failed(delivery: Delivery, attempt: int, error: str) -> _Outcome:
+    values = {"state": DeliveryState.FAILED, "last_error": error[:200]}
+    return _Outcome(delivery, attempt, "failed", values, error)
+
+
+def _pending(
+    delivery: Delivery, attempt: int, now: datetime, after: float, *, error: str | None = None
+) -> _Outcome:
+    """Back to pending for a later pass. Only a failed attempt (`error`) uses one up; a 429
+    or waiting behind another message's 429 does not."""
+    values: dict[str, Any] = {
+        "state": DeliveryState.PENDING,
+        "available_at": now + timedelta(seconds=after),
+    }
+    if error is None:
+        values["attempts"] = attempt - 1
+    else:
+        values["last_error"] = error[:200]
+    return _Outcome(delivery, attempt, "retrying", values, error)
 
 
 def _rounds(queues: list[list[Any]]) -> Iterable[list[Any]]:
@@ -443,18 +404,22 @@ def _retry_after(headers: Any) -> float:
     return 1.0
 
 
-def _log(delivery: Delivery, outcome: str, **fields: Any) -> None:
+def _log(outcome: _Outcome) -> None:
     """One structured line per delivery outcome."""
-    details = {
+    delivery = outcome.delivery
+    fields = {
         "delivery_id": delivery.id,
         "kind": delivery.kind,
         "team_id": delivery.team_id,
         "recipient": delivery.recipient,
-        "outcome": outcome,
-        **{k: v for k, v in fields.items() if v is not None},
+        "outcome": outcome.name,
+        "attempt": outcome.attempt,
+        "error": outcome.error,
+        "ts": outcome.values.get("ts"),
     }
-    level = logging.WARNING if outcome == "failed" else logging.INFO
-    logger.log(level, "delivery %s", " ".join(f"{k}={v}" for k, v in details.items()))
+    level = logging.WARNING if outcome.name == "failed" else logging.INFO
+    line = " ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
+    logger.log(level, "delivery %s", line)
 
 
 def counts(engine: Engine, *, now: datetime) -> dict[str, Any]:

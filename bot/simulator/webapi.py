@@ -152,6 +152,7 @@ class SlackSimulator:
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     revoked: set[str] = field(default_factory=set)
     oauth_codes: dict[str, Workspace] = field(default_factory=dict)
+    any_user: bool = False  # every U… id is a person (benchmarks with thousands of people)
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -164,9 +165,9 @@ class SlackSimulator:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> SlackSimulator:
+    def start(self, port: int = 0) -> SlackSimulator:
         handler = type("Handler", (_Handler,), {"simulator": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
         threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -298,7 +299,10 @@ class SlackSimulator:
         return handler(self, args, workspace)
 
     def _user(self, user_id: Any) -> User | None:
-        return self.users.get(str(user_id))
+        user_id = str(user_id)
+        if self.any_user and user_id.startswith("U") and user_id not in self.users:
+            self.add_user(user_id, user_id.lower())
+        return self.users.get(user_id)
 
     def _channel_for(self, channel: Any) -> str | None:
         channel = str(channel or "")
@@ -382,6 +386,11 @@ def _message_problem(args: dict) -> dict[str, Any] | None:
 
 
 def _post_message(sim: SlackSimulator, args: dict, ws: Workspace) -> dict[str, Any]:
+    person = sim._user(args.get("channel"))
+    if person is not None and person.is_bot:
+        return {"ok": False, "error": "cannot_dm_bot"}
+    if person is not None and person.deleted:
+        return {"ok": False, "error": "account_inactive"}
     channel = sim._channel_for(args.get("channel"))
     if channel is None:
         return {"ok": False, "error": "channel_not_found"}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot import db
 from bot.jobs import outbox as outbox_module
-from bot.jobs.outbox import Message, Outbox, Planned, Policy, enqueue
+from bot.jobs.outbox import Message, Outbox, PassReport, Planned, Policy, _Outcome, enqueue
 from bot.models import Delivery, DeliveryState
 from bot.simulator import BOT_TOKEN, SlackSimulator
 
@@ -137,7 +137,7 @@ def test_a_429_waits_for_retry_after_and_holds_up_no_other_channel(
     assert row(engine, bart).state is DeliveryState.SENT
     assert outbox.run_pass(NOW + timedelta(seconds=19)).sent == 0
     assert outbox.run_pass(NOW + timedelta(seconds=20)).sent == 1
-    assert sorted(c.args["channel"] for c in posts(simulator)) == ["DADA0000001", "DBART000001"]
+    assert sorted(c.response["channel"] for c in posts(simulator)) == ["DADA0000001", "DBART000001"]
 
 
 def test_500s_back_off_and_the_message_arrives_once(
@@ -174,8 +174,8 @@ def test_a_slow_answer_that_slack_accepted_is_not_sent_again(
 @pytest.mark.parametrize(
     ("method", "error"),
     [
-        ("conversations.open", "user_not_found"),
-        ("conversations.open", "cannot_dm_bot"),
+        ("chat.postMessage", "user_not_found"),
+        ("chat.postMessage", "cannot_dm_bot"),
         ("chat.postMessage", "channel_not_found"),
         ("chat.postMessage", "account_inactive"),
     ],
@@ -189,6 +189,18 @@ def test_a_permanent_error_fails_at_once(
     failed = row(engine, delivery_id)
     assert (failed.state, failed.last_error, failed.attempts) == (DeliveryState.FAILED, error, 1)
     assert outbox.run_pass(NOW + timedelta(days=1)).sent == 0
+
+
+def test_people_who_left_or_are_bots_fail_at_once(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+) -> None:
+    simulator.add_user("UGONE000001", "gone", deleted=True)
+    simulator.add_user("UROBOT00001", "robot", is_bot=True)
+    gone, robot = add(engine, "UGONE000001", "a"), add(engine, "UROBOT00001", "b")
+    nobody = add(engine, "UNOBODY0001", "c")
+    assert outbox.run_pass(NOW).failed == 3
+    errors = [row(engine, d).last_error for d in (gone, robot, nobody)]
+    assert errors == ["account_inactive", "cannot_dm_bot", "channel_not_found"]
 
 
 def test_too_many_failures_give_up(
@@ -238,9 +250,11 @@ def test_an_outcome_is_recorded_only_while_the_claim_is_held(
     assert outbox.claim(NOW) == []  # in flight: nobody else takes it
     later = NOW + outbox.policy.lease
     assert outbox.claim(later) == [(delivery_id, 2)]  # the lease ran out
-    stale = row(engine, delivery_id)
-    assert not outbox._update(stale, 1, {"state": DeliveryState.SENT})
-    assert outbox._update(stale, 2, {"state": DeliveryState.SENT})
+    stale, report = row(engine, delivery_id), PassReport()
+    outbox._flush([_Outcome(stale, 1, "sent", {"state": DeliveryState.SENT})], report)
+    assert (report.sent, row(engine, delivery_id).state) == (0, DeliveryState.IN_FLIGHT)
+    outbox._flush([_Outcome(stale, 2, "sent", {"state": DeliveryState.SENT})], report)
+    assert (report.sent, row(engine, delivery_id).state) == (1, DeliveryState.SENT)
 
 
 # -- real processes ------------------------------------------------------------------------

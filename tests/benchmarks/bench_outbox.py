@@ -1,0 +1,184 @@
+"""Benchmark one scheduler pass: idle among 1k / 10k / 100k pairings, and with 1,000 due.
+
+    python tests/benchmarks/bench_outbox.py [--postgres URL] [--sizes 1000,10000,100000]
+
+Each pairing stands for its outbox rows: last week's prompt and agenda (sent) and next week's
+prompt (pending, not yet due). The simulator runs in its own process on loopback, so the CPU
+time measured here is our own. It prints the figures and the query plan of the claim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from bot import db
+from bot.jobs import outbox as outbox_module
+from bot.jobs.outbox import Message, Outbox
+from bot.models import Delivery, DeliveryState
+from bot.simulator import BOT_TOKEN
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+KIND = "bench"
+TEAM = "T0SIMULATED"
+
+
+def render(_session: Session, delivery: Delivery) -> Message:
+    return Message(text=f"Your 1:1 questions are ready ({delivery.subject})")
+
+
+def fill(engine: Engine, pairings: int, due: int) -> None:
+    rows = []
+    for n in range(pairings):
+        person = f"U{n:010d}"
+        for kind, subject, state, at in (
+            ("prompt", f"meeting:{2 * n}", DeliveryState.SENT, NOW - timedelta(days=7)),
+            ("agenda", f"meeting:{2 * n}", DeliveryState.SENT, NOW - timedelta(days=6)),
+            ("prompt", f"meeting:{2 * n + 1}", DeliveryState.PENDING, NOW + timedelta(days=1)),
+        ):
+            rows.append(
+                {
+                    "team_id": TEAM,
+                    "kind": kind,
+                    "subject": subject,
+                    "recipient": person,
+                    "due_at": at,
+                    "available_at": at,
+                    "state": state,
+                    "attempts": 0,
+                    "created_at": NOW - timedelta(days=8),
+                }
+            )
+    for n in range(due):
+        rows.append(
+            {
+                "team_id": TEAM,
+                "kind": KIND,
+                "subject": f"due:{n}",
+                "recipient": f"U9{n:09d}",
+                "due_at": NOW,
+                "available_at": NOW,
+                "state": DeliveryState.PENDING,
+                "attempts": 0,
+                "created_at": NOW,
+            }
+        )
+    with engine.begin() as connection:
+        for start in range(0, len(rows), 5000):
+            connection.execute(insert(Delivery), rows[start : start + 5000])
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE deliveries"))
+        else:
+            connection.execute(text("ANALYZE"))
+
+
+def plan_of_claim(engine: Engine) -> str:
+    prefix = "EXPLAIN QUERY PLAN" if engine.dialect.name == "sqlite" else "EXPLAIN"
+    query = (
+        f"{prefix} SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') "
+        f"AND available_at <= '{NOW.isoformat()}' ORDER BY available_at LIMIT 500"
+    )
+    with engine.connect() as connection:
+        return " | ".join(str(row[-1]) for row in connection.execute(text(query)))
+
+
+def measure(database_url: str, api_url: str, pairings: int, due: int) -> dict[str, float]:
+    engine = db.make_engine(database_url)
+    db.migrate(engine)
+    fill(engine, pairings, due)
+    box = Outbox(engine, lambda _e, _t: BOT_TOKEN, api_url)
+    box.run_pass(NOW - timedelta(hours=1))  # warm the pool and caches
+    wall, cpu = [], []
+    runs = 1 if due else 30
+    for _ in range(runs):
+        started_wall, started_cpu = time.perf_counter(), time.process_time()
+        report = box.run_pass(NOW)
+        wall.append(time.perf_counter() - started_wall)
+        cpu.append(time.process_time() - started_cpu)
+    assert report.sent == due, report
+    result = {
+        "wall_ms": statistics.median(wall) * 1000,
+        "cpu_ms": statistics.median(cpu) * 1000,
+        "plan": plan_of_claim(engine),
+    }
+    engine.dispose()
+    return result
+
+
+def fresh_databases(postgres: str | None) -> list[tuple[str, str, callable]]:
+    folder = tempfile.mkdtemp(prefix="oneonone-bench-")
+    made = [("SQLite", lambda: f"sqlite:///{folder}/{uuid.uuid4().hex}.db", lambda _u: None)]
+    if postgres:
+        admin_url = make_url(postgres).set(drivername="postgresql+psycopg")
+
+        def create() -> str:
+            name = f"oneonone_bench_{uuid.uuid4().hex[:10]}"
+            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            return admin_url.set(database=name).render_as_string(hide_password=False)
+
+        def drop(url: str) -> None:
+            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                name = make_url(url).database
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+        made.append(("PostgreSQL", create, drop))
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", default=os.environ.get("TEST_POSTGRES_URL"))
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    args = parser.parse_args()
+    outbox_module.RENDERERS[KIND] = render
+    simulator = subprocess.Popen(
+        [sys.executable, "-m", "bot.simulator", "--any-user"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    api_url = simulator.stdout.readline().strip().split("=", 1)[1]  # type: ignore[union-attr]
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print("| database | pairings | due | pass wall ms | pass CPU ms (ours) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    plans = {}
+    try:
+        for name, create, drop in fresh_databases(args.postgres):
+            for pairings, due in [(int(s), 0) for s in args.sizes.split(",")] + [(1000, 1000)]:
+                url = create()
+                try:
+                    result = measure(url, api_url, pairings, due)
+                finally:
+                    drop(url)
+                plans[name] = result["plan"]
+                print(
+                    f"| {name} | {pairings:,} | {due:,} | {result['wall_ms']:.2f} "
+                    f"| {result['cpu_ms']:.2f} |",
+                    flush=True,
+                )
+    finally:
+        simulator.terminate()
+        simulator.wait(10)
+    for name, plan in plans.items():
+        print(f"claim query plan on {name}: {plan}")
+
+
+if __name__ == "__main__":
+    main()
