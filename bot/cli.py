@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
@@ -19,6 +20,10 @@ from sqlalchemy import Engine
 from bot import db, doctor
 from bot.config import ConfigError, Settings, Transport
 from bot.deps import Deps
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 logger = logging.getLogger("bot")
 
@@ -188,11 +193,11 @@ def _require_valid_token(settings: Settings) -> None:
         ) from None
 
 
-def _connect_socket_mode(app: object, settings: Settings) -> object:
+def _connect_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     assert settings.app_token
-    handler = SocketModeHandler(app, settings.app_token)  # type: ignore[arg-type]
+    handler = SocketModeHandler(app, settings.app_token)
     try:
         handler.connect()
     except SlackApiError as error:
