@@ -1,0 +1,1 @@
+"""Pure logic, no Slack and no I/O: recurrence, questions, check-ins, summaries."""
