@@ -19,8 +19,9 @@ from sqlalchemy import Engine
 from bot import models
 from bot.config import Settings
 from bot.deps import Deps
+from bot.installations import installation_store
+from bot.jobs.outbox import Outbox
 from bot.slack import manifest, register_listeners
-from bot.slack.installations import installation_store
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -65,7 +66,8 @@ def create_app(
         process_before_response=process_before_response,
         logger=logger,
     )
-    register_listeners(app, Deps(settings=settings, engine=engine))
+    outbox = Outbox.for_deployment(settings, engine)
+    register_listeners(app, Deps(settings=settings, engine=engine, outbox=outbox))
     return app
 
 

@@ -19,7 +19,6 @@ from sqlalchemy import Engine
 
 from bot import db, doctor
 from bot.config import ConfigError, Settings, Transport
-from bot.deps import Deps
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -155,10 +154,9 @@ def _run(args: argparse.Namespace) -> int:
         _require_valid_token(settings)
     app = create_app(settings, engine=engine)
 
-    deps = Deps(settings=settings, engine=engine)
     background = None
     if not args.no_scheduler:
-        background = scheduler.start(deps, Outbox.for_deployment(settings, engine))
+        background = scheduler.start(engine, Outbox.for_deployment(settings, engine))
     socket_mode = None
     try:
         if transport == "socket":

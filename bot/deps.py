@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.jobs.outbox import Outbox
 
 
 @dataclass(frozen=True)
 class Deps:
     settings: Settings
     engine: Engine
+    outbox: Outbox

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any, ClassVar
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import DateTime, Dialect, Enum, Index, MetaData, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -117,3 +126,68 @@ class ProcessedEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class PairingStatus(StrEnum):
+    INVITED = "invited"  # waiting for the person to accept; nothing else is sent to them
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DECLINED = "declined"
+    ENDED = "ended"  # cancelled by either person; its history is kept
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    SKIPPED = "skipped"  # someone chose to skip it; skipped is not missed
+    HELD = "held"
+    CANCELLED = "cancelled"  # the 1:1 ended or was rescheduled before this meeting
+
+
+class Pairing(Base):
+    """A recurring 1:1 between a leader (who scheduled it) and one person, with its cadence."""
+
+    __tablename__ = "pairings"
+    __table_args__ = (Index("ix_pairings_people", "team_id", "leader_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    leader_id: Mapped[str] = mapped_column(String(32))
+    member_id: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[PairingStatus] = mapped_column(
+        Enum(PairingStatus, native_enum=False, length=16, values_callable=_values)
+    )
+    frequency: Mapped[str] = mapped_column(String(16))
+    interval: Mapped[int]
+    weekday: Mapped[int]
+    nth: Mapped[int]
+    at: Mapped[time]
+    zone: Mapped[str] = mapped_column(String(64))
+    start: Mapped[date]
+    minutes: Mapped[int]
+    created_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="pairing", order_by="Meeting.starts_at"
+    )
+
+
+class Meeting(Base):
+    """One occurrence, materialised a few ahead so skipping and rescheduling act on rows and
+    history stays true when a cadence changes."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("pairing_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
+    team_id: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    minutes: Mapped[int]
+    status: Mapped[MeetingStatus] = mapped_column(
+        Enum(MeetingStatus, native_enum=False, length=16, values_callable=_values)
+    )
+
+    pairing: Mapped[Pairing] = relationship(back_populates="meetings")

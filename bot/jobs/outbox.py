@@ -15,20 +15,20 @@ import logging
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.installations import TokenLookup, bot_tokens
 from bot.models import Delivery, DeliveryState
-from bot.slack.installations import TokenLookup, bot_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,6 @@ class Planned:
 # say): the row is dropped and recorded as such. Planners run at the start of every pass.
 Renderer = Callable[[Session, Delivery], Message | None]
 Planner = Callable[[Session, datetime], Iterable[Planned]]
-RENDERERS: dict[str, Renderer] = {}
-PLANNERS: list[Planner] = []
 
 
 @dataclass
@@ -157,13 +155,24 @@ class Outbox:
     engine: Engine
     tokens: TokenLookup
     api_url: str
+    renderers: Mapping[str, Renderer]
+    planners: Sequence[Planner] = ()
     policy: Policy = field(default_factory=Policy)
     sleep: Callable[[float], None] = time.sleep
     _clients: dict[str, WebClient] = field(default_factory=dict, init=False)
 
     @classmethod
     def for_deployment(cls, settings: Settings, engine: Engine) -> Outbox:
-        return cls(engine, bot_tokens(settings, engine), settings.api_url)
+        """The product's outbox: its messages are planned and rendered by `bot.slack.messages`."""
+        from bot.slack import messages
+
+        return cls(
+            engine,
+            bot_tokens(settings, engine),
+            settings.api_url,
+            renderers=messages.RENDERERS,
+            planners=messages.PLANNERS,
+        )
 
     def run_pass(self, now: datetime) -> PassReport:
         """Plan what is due at `now`, then send every due delivery once. `now` stands for the
@@ -180,17 +189,26 @@ class Outbox:
     def plan(self, now: datetime) -> int:
         created = 0
         with Session(self.engine) as session, session.begin():
-            for planner in PLANNERS:
+            for planner in self.planners:
                 created += sum(enqueue(session, p, now=now) for p in planner(session, now))
         return created
 
-    def claim(self, now: datetime) -> list[tuple[int, int]]:
+    def send_now(self, delivery_ids: Sequence[int], now: datetime) -> PassReport:
+        """Send these deliveries at once (a reply to something a person just did). Whatever
+        fails stays in the outbox for the next pass."""
+        report = PassReport()
+        if delivery_ids:
+            self._send_all(self.claim(now, only=delivery_ids), now, report)
+        return report
+
+    def claim(self, now: datetime, only: Sequence[int] = ()) -> list[tuple[int, int]]:
         """Take up to a batch of due rows: (id, attempt number) each, in one statement."""
         due = (
             select(Delivery.id)
             .where(
                 Delivery.state.in_([DeliveryState.PENDING, DeliveryState.IN_FLIGHT]),
                 Delivery.available_at <= now,
+                Delivery.id.in_(only) if only else true(),
             )
             .order_by(Delivery.available_at)
             .limit(self.policy.batch)
@@ -241,7 +259,7 @@ class Outbox:
         self._flush(outcomes, report)
 
     def _deliver(self, delivery: Delivery, attempt: int, now: datetime) -> _Outcome:
-        render = RENDERERS.get(delivery.kind)
+        render = self.renderers.get(delivery.kind)
         if render is None:
             return _failed(delivery, attempt, f"no renderer for kind {delivery.kind}")
         with Session(self.engine) as session:

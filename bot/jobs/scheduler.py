@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
 
-from bot.deps import Deps
 from bot.jobs import housekeeping
 from bot.jobs.outbox import Outbox
 
@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 PASS_SECONDS = 30
 
 
-def start(deps: Deps, outbox: Outbox) -> BackgroundScheduler:
+def start(engine: Engine, outbox: Outbox) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": PASS_SECONDS},
@@ -31,7 +31,7 @@ def start(deps: Deps, outbox: Outbox) -> BackgroundScheduler:
         next_run_time=datetime.now(UTC),
     )
     scheduler.add_job(
-        lambda: housekeeping.run(deps.engine, now=datetime.now(UTC)),
+        lambda: housekeeping.run(engine, now=datetime.now(UTC)),
         IntervalTrigger(hours=24, timezone=UTC),
         id="housekeeping",
         name="daily housekeeping",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.slack import commands, events
+from bot.slack import actions, commands, events
 
 
 def register_listeners(app: App, deps: Deps) -> None:
     events.register(app, deps.engine)
-    commands.register(app)
+    commands.register(app, deps)
+    actions.register(app, deps)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from bot.slack.mrkdwn import quote_inline
+from bot.slack.mrkdwn import escape, quote_inline
 
 Block = dict[str, Any]
 
 COMMAND = "/oneonone"
+LIST_LIMIT = 20  # lines in one section, well inside its 3,000 characters
 
 # Every subcommand with one example; the order is the order a new leader needs them.
 HELP_LINES: tuple[tuple[str, str], ...] = (
@@ -63,6 +65,136 @@ def help_blocks(
     ]
 
 
-def help_fallback_text(blocks: list[Block]) -> str:
-    """The notification text of a help message: its first line."""
-    return str(blocks[0]["text"]["text"])
+def date_token(moment: datetime, fmt: str = "{date_short_pretty} at {time}") -> str:
+    """Slack shows `<!date^…>` in each reader's own timezone; the fallback is UTC."""
+    fallback = moment.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+
+
+def problem_blocks(sentence: str, *, quoted: str | None = None) -> list[Block]:
+    """A clear answer to input we could not use: what was wrong, and two examples."""
+    text = sentence if quoted is None else f"I couldn't use {quote_inline(quoted)}: {sentence}"
+    examples = "\n".join(
+        f"• `{COMMAND} schedule @person {example}`"
+        for example in ("weekly on Tuesday at 10:00", "every other Friday at 4pm")
+    )
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"For example:\n{examples}"}},
+    ]
+
+
+def scheduled_blocks(member_id: str, cadence_words: str, upcoming: list[datetime]) -> list[Block]:
+    dates = "\n".join(f"• {date_token(moment)}" for moment in upcoming)
+    return [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"Your 1:1 with <@{member_id}> is set up: {escape(cadence_words)}.\n"
+                f"The next three:\n{dates}",
+            },
+        },
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"I've sent <@{member_id}> a warm invitation. Nothing else reaches "
+                    "them until they accept, and you'll hear when they do.",
+                }
+            ],
+        },
+    ]
+
+
+def invitation_blocks(pairing_id: int, leader_id: str, cadence_words: str, first: datetime):
+    return [
+        {"type": "header", "text": {"type": "plain_text", "text": "An invitation to a 1:1"}},
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"<@{leader_id}> would like a regular 1:1 with you, {escape(cadence_words)}"
+                f", starting {date_token(first)}.",
+            },
+        },
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": "*This time is yours.* It's where you can tell your lead what would help "
+                "you, what you'd like to get better at, and anything that's in your way, "
+                "early, before it grows. Only the two of you will ever see what you write "
+                "here; topics for the whole team belong in a public channel.\n"
+                "Before each 1:1 I'll ask you both a few short questions. The first time it's "
+                "just one: what's on your mind?",
+            },
+        },
+        {
+            "type": "actions",
+            "block_id": "invitation",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "invitation_accept",
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": "Accept"},
+                    "value": str(pairing_id),
+                },
+            ],
+        },
+    ]
+
+
+def accepted_blocks(leader_id: str, first: datetime | None) -> list[Block]:
+    when = f" The first one is {date_token(first)}." if first else ""
+    return [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"You accepted the 1:1 with <@{leader_id}>.{when} I'll send you a few "
+                "questions the day before.",
+            },
+        }
+    ]
+
+
+def leader_told_accepted_blocks(member_id: str, first: datetime | None) -> list[Block]:
+    when = f" Your first one is {date_token(first)}." if first else ""
+    return [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"Good news: <@{member_id}> accepted your 1:1.{when}",
+            },
+        }
+    ]
+
+
+def list_blocks(rows: list[tuple[str, str, str, datetime | None]]) -> list[Block]:
+    """rows: (other person's id, your role, cadence words, next meeting)."""
+    if not rows:
+        return [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": "You have no 1:1s yet. Start one with "
+                    f"`{COMMAND} schedule @person weekly on Tuesday at 10:00`.",
+                },
+            }
+        ]
+    lines = []
+    for other, role, words, upcoming in rows[:LIST_LIMIT]:
+        when = f"next {date_token(upcoming)}" if upcoming else role
+        lines.append(f"• <@{other}> ({escape(words)}): {when}")
+    more = f"\n…and {len(rows) - LIST_LIMIT} more" if len(rows) > LIST_LIMIT else ""
+    return [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "*Your 1:1s*\n" + "\n".join(lines) + more},
+        }
+    ]

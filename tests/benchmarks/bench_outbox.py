@@ -25,7 +25,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.jobs import outbox as outbox_module
 from bot.jobs.outbox import Message, Outbox
 from bot.models import Delivery, DeliveryState
 from bot.simulator import BOT_TOKEN
@@ -98,7 +97,7 @@ def measure(database_url: str, api_url: str, pairings: int, due: int) -> dict[st
     engine = db.make_engine(database_url)
     db.migrate(engine)
     fill(engine, pairings, due)
-    box = Outbox(engine, lambda _e, _t: BOT_TOKEN, api_url)
+    box = Outbox(engine, lambda _e, _t: BOT_TOKEN, api_url, {KIND: render})
     box.run_pass(NOW - timedelta(hours=1))  # warm the pool and caches
     wall, cpu = [], []
     runs = 1 if due else 30
@@ -147,7 +146,6 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("TEST_POSTGRES_URL"))
     parser.add_argument("--sizes", default="1000,10000,100000")
     args = parser.parse_args()
-    outbox_module.RENDERERS[KIND] = render
     simulator = subprocess.Popen(
         [sys.executable, "-m", "bot.simulator", "--any-user"],
         stdout=subprocess.PIPE,

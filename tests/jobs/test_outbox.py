@@ -31,9 +31,7 @@ def render(_session: Session, delivery: Delivery) -> Message | None:
     return Message(text=f"{CURRENT['greeting']} {delivery.recipient} ({delivery.subject})")
 
 
-@pytest.fixture(autouse=True)
-def _test_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(outbox_module.RENDERERS, KIND, render)
+RENDERERS = {KIND: render}
 
 
 class Sleeps(list):
@@ -48,7 +46,15 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def outbox(engine: Engine, simulator: SlackSimulator, sleeps: Sleeps) -> Outbox:
-    return Outbox(engine, lambda _e, _t: BOT_TOKEN, simulator.api_url, Policy(timeout=1), sleeps)
+    return Outbox(
+        engine,
+        lambda _e, _t: BOT_TOKEN,
+        simulator.api_url,
+        RENDERERS,
+        (),
+        Policy(timeout=1),
+        sleeps,
+    )
 
 
 def add(engine: Engine, recipient: str = ADA, subject: str = "one", due: datetime = NOW) -> int:
@@ -226,7 +232,7 @@ def test_a_message_no_longer_useful_is_dropped(engine: Engine, outbox: Outbox) -
 
 def test_a_workspace_without_installation_fails(engine: Engine, simulator: SlackSimulator) -> None:
     delivery_id = add(engine)
-    orphan = Outbox(engine, lambda _e, _t: None, simulator.api_url)
+    orphan = Outbox(engine, lambda _e, _t: None, simulator.api_url, RENDERERS)
     assert orphan.run_pass(NOW).failed == 1
     assert row(engine, delivery_id).last_error == "no_installation"
 
@@ -262,9 +268,9 @@ def test_an_outcome_is_recorded_only_while_the_claim_is_held(
 
 def child_pass(database_url: str, api_url: str, now: datetime) -> None:
     """A separate process running one pass, as `oneonone tick` does."""
-    outbox_module.RENDERERS[KIND] = render
     engine = db.make_engine(database_url)
-    Outbox(engine, lambda _e, _t: BOT_TOKEN, api_url, Policy(timeout=30)).run_pass(now)
+    outbox = Outbox(engine, lambda _e, _t: BOT_TOKEN, api_url, RENDERERS, (), Policy(timeout=30))
+    outbox.run_pass(now)
     engine.dispose()
 
 

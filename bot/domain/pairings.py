@@ -1,0 +1,202 @@
+"""Pairings and their meetings: who may schedule whom, invitations, and the meetings ahead.
+
+Services take the session explicitly and never commit; the caller owns the unit of work.
+Nothing here talks to Slack: what Slack told us about a person arrives as a `Person`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.domain.recurrence import Cadence, Frequency, Schedule, occurrences
+from bot.jobs.outbox import Planned, enqueue
+from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
+
+MEETINGS_AHEAD = 3
+OPEN = (PairingStatus.INVITED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
+
+
+@dataclass(frozen=True)
+class Person:
+    """What Slack's users.info says about someone, as far as scheduling cares."""
+
+    id: str
+    team_id: str
+    name: str
+    tz: str
+    is_bot: bool = False
+    deleted: bool = False
+
+
+class SchedulingError(ValueError):
+    """A request that cannot be done; the message is a sentence for the person who asked."""
+
+
+def invitation_subject(pairing: Pairing) -> str:
+    return f"pairing:{pairing.id}"
+
+
+def accepted_subject(pairing: Pairing) -> str:
+    return f"pairing:{pairing.id}:accepted"
+
+
+def pairing_id_of(subject: str) -> int | None:
+    parts = subject.split(":")
+    return (
+        int(parts[1]) if len(parts) >= 2 and parts[0] == "pairing" and parts[1].isdigit() else None
+    )
+
+
+def schedule_of(pairing: Pairing) -> Schedule:
+    cadence = Cadence(
+        frequency=Frequency(pairing.frequency),
+        weekday=pairing.weekday,
+        at=pairing.at,
+        zone=pairing.zone,
+        interval=pairing.interval,
+        nth=pairing.nth,
+    )
+    return Schedule(cadence, pairing.start, pairing.minutes)
+
+
+def find_open(session: Session, *, team_id: str, one: str, other: str) -> Pairing | None:
+    """The open 1:1 between two people, whichever of them leads it."""
+    return session.scalars(
+        select(Pairing).where(
+            Pairing.team_id == team_id,
+            Pairing.status.in_(OPEN),
+            or_(
+                (Pairing.leader_id == one) & (Pairing.member_id == other),
+                (Pairing.leader_id == other) & (Pairing.member_id == one),
+            ),
+        )
+    ).first()
+
+
+def check_person(leader_id: str, team_id: str, person: Person) -> None:
+    if person.id == leader_id:
+        raise SchedulingError("A 1:1 takes two people: you can't schedule one with yourself.")
+    if person.is_bot:
+        raise SchedulingError(f"{person.name} is a bot: 1:1s are for people.")
+    if person.deleted:
+        raise SchedulingError(f"{person.name}'s account is deactivated, so they can't be invited.")
+    if person.team_id != team_id:
+        raise SchedulingError(
+            f"{person.name} is in another workspace: 1:1s are between people of one workspace."
+        )
+
+
+def schedule(
+    session: Session,
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    leader_id: str,
+    person: Person,
+    plan: Schedule,
+    now: datetime,
+) -> tuple[Pairing, int]:
+    """Create the 1:1 as an invitation and enqueue the invitation DM; (pairing, delivery id)."""
+    check_person(leader_id, team_id, person)
+    if find_open(session, team_id=team_id, one=leader_id, other=person.id) is not None:
+        raise SchedulingError(
+            f"You already have a 1:1 with {person.name}: use `/oneonone reschedule` to change "
+            "when it happens."
+        )
+    cadence = plan.cadence
+    pairing = Pairing(
+        team_id=team_id,
+        enterprise_id=enterprise_id,
+        leader_id=leader_id,
+        member_id=person.id,
+        status=PairingStatus.INVITED,
+        frequency=cadence.frequency.value,
+        interval=cadence.interval,
+        weekday=cadence.weekday,
+        nth=cadence.nth,
+        at=cadence.at,
+        zone=cadence.zone,
+        start=plan.start,
+        minutes=plan.minutes,
+        created_at=now,
+    )
+    session.add(pairing)
+    session.flush()
+    return pairing, _enqueue_now(session, pairing, invitation_subject(pairing), person.id, now)
+
+
+def accept(session: Session, *, pairing_id: int, team_id: str, user_id: str, now: datetime):
+    """The invited person accepts: the 1:1 becomes active, its next meetings exist, and the
+    leader is told. Returns (pairing, the leader's delivery id or None if already accepted)."""
+    pairing = session.get(Pairing, pairing_id)
+    if pairing is None or pairing.team_id != team_id or pairing.member_id != user_id:
+        raise SchedulingError("This invitation is not yours to accept.")
+    if pairing.status is PairingStatus.ACTIVE:
+        return pairing, None  # a second click changes nothing
+    if pairing.status is not PairingStatus.INVITED:
+        raise SchedulingError("This invitation is no longer open.")
+    pairing.status = PairingStatus.ACTIVE
+    pairing.accepted_at = now
+    materialise(session, pairing, now=now)
+    return pairing, _enqueue_now(
+        session, pairing, accepted_subject(pairing), pairing.leader_id, now
+    )
+
+
+def materialise(session: Session, pairing: Pairing, *, now: datetime) -> list[Meeting]:
+    """Make sure the next `MEETINGS_AHEAD` meetings exist as rows."""
+    upcoming = [m for m in pairing.meetings if m.starts_at > now]
+    missing = MEETINGS_AHEAD - len(upcoming)
+    if missing <= 0:
+        return upcoming
+    after = max([now, *(m.starts_at for m in upcoming)])
+    for starts_at in occurrences(schedule_of(pairing), after=after, count=missing):
+        pairing.meetings.append(
+            Meeting(
+                team_id=pairing.team_id,
+                starts_at=starts_at,
+                minutes=pairing.minutes,
+                status=MeetingStatus.SCHEDULED,
+            )
+        )
+    session.flush()
+    return [m for m in pairing.meetings if m.starts_at > now]
+
+
+def next_meeting(pairing: Pairing, *, now: datetime) -> Meeting | None:
+    return next(
+        (m for m in pairing.meetings if m.starts_at > now and m.status is MeetingStatus.SCHEDULED),
+        None,
+    )
+
+
+def pairings_of(session: Session, *, team_id: str, user_id: str) -> list[Pairing]:
+    """Your open 1:1s, as leader and as the other person."""
+    return list(
+        session.scalars(
+            select(Pairing)
+            .where(
+                Pairing.team_id == team_id,
+                Pairing.status.in_(OPEN),
+                or_(Pairing.leader_id == user_id, Pairing.member_id == user_id),
+            )
+            .order_by(Pairing.created_at)
+        )
+    )
+
+
+def _enqueue_now(session: Session, pairing: Pairing, subject: str, to: str, now: datetime) -> int:
+    planned = Planned(pairing.team_id, "invitation", subject, to, now, pairing.enterprise_id)
+    enqueue(session, planned, now=now)
+    return session.scalars(
+        select(Delivery.id).where(
+            Delivery.team_id == pairing.team_id,
+            Delivery.kind == "invitation",
+            Delivery.subject == subject,
+            Delivery.recipient == to,
+        )
+    ).one()

@@ -1,0 +1,44 @@
+"""Buttons: accepting an invitation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps
+from bot.domain import pairings
+from bot.slack import views
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action("invitation_accept")
+    def accept(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        now = datetime.now(UTC)
+        try:
+            pairing_id = int(body["actions"][0]["value"])
+            with Session(deps.engine) as session, session.begin():
+                pairing, notice_id = pairings.accept(
+                    session,
+                    pairing_id=pairing_id,
+                    team_id=body["team"]["id"],
+                    user_id=body["user"]["id"],
+                    now=now,
+                )
+                first = pairings.next_meeting(pairing, now=now)
+                leader_id = pairing.leader_id
+        except (ValueError, KeyError, pairings.SchedulingError) as error:
+            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=reason or "That button no longer works.",
+            )
+            return
+        blocks = views.accepted_blocks(leader_id, first.starts_at if first else None)
+        respond(replace_original=True, text="You accepted the 1:1", blocks=blocks)
+        if notice_id is not None:
+            deps.outbox.send_now([notice_id], now)

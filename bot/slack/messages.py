@@ -1,0 +1,34 @@
+"""The outbox's messages: how each kind of delivery is rendered, from current data, at send
+time. Block Kit comes from `bot.slack.views`; the rules from `bot.domain`."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.domain import pairings
+from bot.domain.recurrence import occurrences
+from bot.jobs.outbox import Message, Planner, Renderer
+from bot.models import Delivery, Pairing, PairingStatus
+from bot.slack import views
+
+
+def render_invitation(session: Session, delivery: Delivery) -> Message | None:
+    """The invitation to the person, or the leader's news that they accepted."""
+    pairing_id = pairings.pairing_id_of(delivery.subject)
+    pairing = session.get(Pairing, pairing_id) if pairing_id is not None else None
+    if pairing is None or pairing.team_id != delivery.team_id:
+        return None
+    words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
+    first = pairings.next_meeting(pairing, now=delivery.due_at)
+    if delivery.subject == pairings.accepted_subject(pairing):
+        blocks = views.leader_told_accepted_blocks(pairing.member_id, first and first.starts_at)
+        return Message(text="Your 1:1 invitation was accepted", blocks=blocks)
+    if pairing.status is not PairingStatus.INVITED:
+        return None  # cancelled (or already answered) before it could go out
+    upcoming = occurrences(pairings.schedule_of(pairing), after=delivery.due_at, count=1)
+    blocks = views.invitation_blocks(pairing.id, pairing.leader_id, words, upcoming[0])
+    return Message(text="An invitation to a regular 1:1", blocks=blocks)
+
+
+RENDERERS: dict[str, Renderer] = {"invitation": render_invitation}
+PLANNERS: list[Planner] = []
