@@ -199,7 +199,9 @@ def test_doctor_names_missing_scopes_and_refused_tokens(
     simulator.scopes = []
     result = oneonone("doctor", cwd=tmp_path, **slack_env(simulator))
     assert result.returncode == 1
-    assert "✗ scopes: missing chat:write, commands, im:history, im:write, users:read" in result.stdout
+    assert (
+        "✗ scopes: missing chat:write, commands, im:history, im:write, users:read" in result.stdout
+    )
     simulator.revoked.add(BOT_TOKEN)
     result = oneonone("doctor", cwd=tmp_path, **slack_env(simulator))
     assert "✗ Slack token: SLACK_BOT_TOKEN was refused by Slack (token_revoked)" in result.stdout

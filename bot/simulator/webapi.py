@@ -58,6 +58,7 @@ class User:
     deleted: bool = False
     status_text: str = ""
     status_emoji: str = ""
+    team_id: str | None = None  # another workspace's person (Slack Connect)
 
     def as_slack(self, team_id: str) -> dict[str, Any]:
         zone = ZoneInfo(self.tz)
@@ -65,7 +66,7 @@ class User:
         offset = now.utcoffset()
         return {
             "id": self.id,
-            "team_id": team_id,
+            "team_id": self.team_id or team_id,
             "name": self.name,
             "real_name": self.real_name or self.name.title(),
             "deleted": self.deleted,

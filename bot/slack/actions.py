@@ -29,6 +29,7 @@ def register(app: App, deps: Deps) -> None:
                     now=now,
                 )
                 first = pairings.next_meeting(pairing, now=now)
+                first_at = first.starts_at if first else None
                 leader_id = pairing.leader_id
         except (ValueError, KeyError, pairings.SchedulingError) as error:
             reason = str(error) if isinstance(error, pairings.SchedulingError) else None
@@ -38,7 +39,7 @@ def register(app: App, deps: Deps) -> None:
                 text=reason or "That button no longer works.",
             )
             return
-        blocks = views.accepted_blocks(leader_id, first.starts_at if first else None)
+        blocks = views.accepted_blocks(leader_id, first_at)
         respond(replace_original=True, text="You accepted the 1:1", blocks=blocks)
         if notice_id is not None:
             deps.outbox.send_now([notice_id], now)
