@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from slack_sdk import WebClient
@@ -145,7 +146,8 @@ class _Outcome:
     error: str | None = None
 
 
-FLUSH_EVERY = 100  # outcomes written per transaction; a crash before a flush is recovered
+FLUSH_EVERY = 100
+HISTORY_PAGES = 5  # outcomes written per transaction; a crash before a flush is recovered
 
 
 @dataclass
@@ -320,11 +322,12 @@ class Outbox:
                 channel=channel, ts=message.thread_ts, include_all_metadata=True, limit=200
             )
         else:
-            oldest = f"{(delivery.due_at - timedelta(minutes=1)).timestamp():.6f}"
+            # Newest first and not by time: Slack's clock and `tick --now` need not agree. A
+            # lost message is recent, so a few pages reach back far enough.
             pages = client.conversations_history(
-                channel=channel, oldest=oldest, include_all_metadata=True, limit=200
+                channel=channel, include_all_metadata=True, limit=200
             )
-        for page in pages:
+        for page in islice(pages, HISTORY_PAGES):
             for item in page.get("messages", []):
                 payload = (item.get("metadata") or {}).get("event_payload") or {}
                 if payload.get("delivery_id") == delivery.id:

@@ -3,17 +3,12 @@ arrives exactly once through retries, rate limits, slow answers, crashes and riv
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from bot import db
 from bot.jobs import outbox as outbox_module
 from bot.jobs.outbox import Message, Outbox, PassReport, Planned, Policy, _Outcome, enqueue
 from bot.models import Delivery, DeliveryState
@@ -261,83 +256,6 @@ def test_an_outcome_is_recorded_only_while_the_claim_is_held(
     assert (report.sent, row(engine, delivery_id).state) == (0, DeliveryState.IN_FLIGHT)
     outbox._flush([_Outcome(stale, 2, "sent", {"state": DeliveryState.SENT})], report)
     assert (report.sent, row(engine, delivery_id).state) == (1, DeliveryState.SENT)
-
-
-# -- real processes ------------------------------------------------------------------------
-
-
-def child_pass(database_url: str, api_url: str, now: datetime) -> None:
-    """A separate process running one pass, as `oneonone tick` does."""
-    engine = db.make_engine(database_url)
-    outbox = Outbox(engine, lambda _e, _t: BOT_TOKEN, api_url, RENDERERS, (), Policy(timeout=30))
-    outbox.run_pass(now)
-    engine.dispose()
-
-
-@pytest.fixture
-def spawn(database_url: str, simulator: SlackSimulator) -> Iterator:
-    context = multiprocessing.get_context("spawn")
-    started = []
-
-    def start(now: datetime) -> multiprocessing.Process:
-        process = context.Process(target=child_pass, args=(database_url, simulator.api_url, now))
-        process.start()
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.join(60)
-        if process.is_alive():
-            process.kill()
-
-
-@pytest.mark.parametrize("moment", ["after Slack accepted", "before sending"])
-def test_a_process_killed_mid_send_neither_duplicates_nor_loses(
-    engine: Engine, outbox: Outbox, simulator: SlackSimulator, spawn, moment: str
-) -> None:
-    delivery_id = add(engine)
-    child: dict[str, multiprocessing.Process] = {}
-
-    def kill() -> None:
-        os.kill(child["process"].pid, signal.SIGKILL)
-
-    if moment == "after Slack accepted":
-        simulator.fail("chat.postMessage", after=kill)
-    else:
-        simulator.fail("chat.postMessage", before=kill)
-    child["process"] = spawn(NOW)
-    child["process"].join(30)
-    assert child["process"].exitcode == -signal.SIGKILL
-    assert row(engine, delivery_id).state is DeliveryState.IN_FLIGHT
-    assert outbox.run_pass(NOW + timedelta(minutes=1)).sent == 0  # the lease still holds
-    report = outbox.run_pass(NOW + outbox.policy.lease)
-    if moment == "after Slack accepted":
-        assert (report.recovered, report.sent) == (1, 0)
-    else:
-        assert (report.recovered, report.sent) == (0, 1)
-    assert len(simulator.messages("DADA0000001")) == 1
-    assert row(engine, delivery_id).state is DeliveryState.SENT
-
-
-def test_three_processes_over_a_thousand_deliveries_send_each_once(
-    engine: Engine, simulator: SlackSimulator, spawn
-) -> None:
-    people = [f"U{n:010d}" for n in range(1000)]
-    with Session(engine) as session, session.begin():
-        for person in people:
-            simulator.add_user(person, person.lower())
-            enqueue(session, Planned("T0SIMULATED", KIND, "many", person, NOW), now=NOW)
-    processes = [spawn(NOW) for _ in range(3)]
-    for process in processes:
-        process.join(120)
-        assert process.exitcode == 0
-    delivered = [c.args["metadata"]["event_payload"]["delivery_id"] for c in posts(simulator)]
-    assert len(delivered) == 1000
-    assert len(set(delivered)) == 1000
-    with Session(engine) as session:
-        states = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
-        assert dict(states.all()) == {DeliveryState.SENT: 1000}
 
 
 def test_counts_for_doctor(engine: Engine, outbox: Outbox) -> None:

@@ -1,0 +1,120 @@
+"""`oneonone tick` as separate processes: killed mid-send, or three at once, each invitation
+is delivered exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from bot.jobs.outbox import Planned, Policy, enqueue
+from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
+from bot.simulator import BOT_TOKEN, SlackSimulator
+
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+LEADER = "UADA0000001"
+
+
+def invite(engine: Engine, people: list[str]) -> None:
+    with Session(engine) as session, session.begin():
+        for person in people:
+            pairing = Pairing(
+                team_id="T0SIMULATED",
+                leader_id=LEADER,
+                member_id=person,
+                status=PairingStatus.INVITED,
+                frequency="weekly",
+                interval=1,
+                weekday=1,
+                nth=1,
+                at=time(10),
+                zone="America/New_York",
+                start=date(2026, 11, 24),
+                minutes=30,
+                created_at=NOW,
+            )
+            session.add(pairing)
+            session.flush()
+            planned = Planned("T0SIMULATED", "invitation", f"pairing:{pairing.id}", person, NOW)
+            enqueue(session, planned, now=NOW)
+
+
+def tick(database_url: str, simulator: SlackSimulator, now: datetime) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": simulator.api_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "tick", "--now", now.isoformat()],
+        env=env,
+        cwd=Path(__file__).resolve().parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def states(engine: Engine) -> dict:
+    with Session(engine) as session:
+        rows = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
+        return dict(rows.all())
+
+
+def invitations(simulator: SlackSimulator) -> list[int]:
+    return [
+        call.args["metadata"]["event_payload"]["delivery_id"]
+        for call in simulator.calls_to("chat.postMessage")
+        if call.status == 200
+    ]
+
+
+@pytest.mark.parametrize("moment", ["after Slack accepted", "before sending"])
+def test_a_tick_killed_mid_send_neither_duplicates_nor_loses(
+    engine: Engine, database_url: str, simulator: SlackSimulator, moment: str
+) -> None:
+    invite(engine, ["UBART000001"])
+    running: dict[str, subprocess.Popen] = {}
+
+    def kill() -> None:
+        os.kill(running["tick"].pid, signal.SIGKILL)
+
+    hook = {"after": kill} if moment == "after Slack accepted" else {"before": kill}
+    simulator.fail("chat.postMessage", **hook)
+    running["tick"] = tick(database_url, simulator, NOW)
+    running["tick"].communicate(timeout=60)
+    assert running["tick"].returncode == -signal.SIGKILL
+    assert states(engine) == {DeliveryState.IN_FLIGHT: 1}
+    early = tick(database_url, simulator, NOW + timedelta(minutes=1))
+    assert "0 sent" in early.communicate(timeout=60)[0]  # the lease still holds
+    after_lease = tick(database_url, simulator, NOW + Policy().lease)
+    out, err = after_lease.communicate(timeout=60)
+    assert after_lease.returncode == 0, err
+    expected = "1 recovered" if moment == "after Slack accepted" else "1 sent"
+    assert expected in out
+    assert len(simulator.messages("DBART000001")) == 1
+    assert states(engine) == {DeliveryState.SENT: 1}
+
+
+def test_three_ticks_at_once_over_a_thousand_invitations(
+    engine: Engine, database_url: str, simulator: SlackSimulator
+) -> None:
+    simulator.any_user = True
+    invite(engine, [f"U{n:010d}" for n in range(1000)])
+    processes = [tick(database_url, simulator, NOW) for _ in range(3)]
+    for process in processes:
+        _, err = process.communicate(timeout=240)
+        assert process.returncode == 0, err
+    delivered = invitations(simulator)
+    assert len(delivered) == 1000
+    assert len(set(delivered)) == 1000
+    assert states(engine) == {DeliveryState.SENT: 1000}
