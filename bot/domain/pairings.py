@@ -200,3 +200,24 @@ def _enqueue_now(session: Session, pairing: Pairing, subject: str, to: str, now:
             Delivery.recipient == to,
         )
     ).one()
+
+
+def unreachable_subject(pairing: Pairing, person_id: str) -> str:
+    return f"pairing:{pairing.id}:unreachable:{person_id}"
+
+
+def unreachable(
+    session: Session, *, team_id: str, person_id: str, enterprise_id: str | None, now: datetime
+) -> list[Planned]:
+    """Slack says `person_id` can no longer be messaged (deactivated, gone, a bot): pause every
+    open 1:1 they are in, and plan one word to the other person of each (once: the notice's
+    key is unique)."""
+    notices = []
+    for pairing in pairings_of(session, team_id=team_id, user_id=person_id):
+        if pairing.status is not PairingStatus.ENDED:
+            pairing.status = PairingStatus.PAUSED
+        other = pairing.member_id if pairing.leader_id == person_id else pairing.leader_id
+        subject = unreachable_subject(pairing, person_id)
+        notices.append(Planned(team_id, "notice", subject, other, now, enterprise_id))
+    session.flush()
+    return notices

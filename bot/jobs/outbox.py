@@ -34,11 +34,13 @@ from bot.models import Delivery, DeliveryState
 logger = logging.getLogger(__name__)
 
 METADATA_EVENT_TYPE = "oneonone_delivery"
-KINDS = ("invitation", "prompt", "nudge", "agenda", "followup", "summary")
 
 # Slack errors worth another try later. Every other error (`user_not_found`,
 # `account_inactive`, `channel_not_found`, `cannot_dm_bot`, `token_revoked`, `invalid_blocks`,
 # …) will not be cured by retrying, so the delivery fails at once.
+UNREACHABLE = frozenset(
+    {"user_not_found", "account_inactive", "user_disabled", "channel_not_found", "cannot_dm_bot"}
+)
 TRANSIENT_ERRORS = frozenset(
     {"fatal_error", "internal_error", "service_unavailable", "request_timeout", "ratelimited"}
 )
@@ -70,6 +72,9 @@ class Planned:
 # say): the row is dropped and recorded as such. Planners run at the start of every pass.
 Renderer = Callable[[Session, Delivery], Message | None]
 Planner = Callable[[Session, datetime], Iterable[Planned]]
+# Told when a person can no longer be reached (UNREACHABLE errors), in the same transaction
+# that records the failure: pauses what depends on them and plans a word to whoever should know.
+Unreachable = Callable[[Session, Delivery, datetime], Iterable[Planned]]
 
 
 @dataclass
@@ -159,6 +164,7 @@ class Outbox:
     api_url: str
     renderers: Mapping[str, Renderer]
     planners: Sequence[Planner] = ()
+    unreachable: Unreachable | None = None
     policy: Policy = field(default_factory=Policy)
     sleep: Callable[[float], None] = time.sleep
     _clients: dict[str, WebClient] = field(default_factory=dict, init=False)
@@ -174,6 +180,7 @@ class Outbox:
             settings.api_url,
             renderers=messages.RENDERERS,
             planners=messages.PLANNERS,
+            unreachable=messages.unreachable,
         )
 
     def run_pass(self, now: datetime) -> PassReport:
@@ -245,7 +252,7 @@ class Outbox:
         outcomes: list[_Outcome] = []
         for number, round_ in enumerate(_rounds(list(by_recipient.values()))):
             if number:
-                self._flush(outcomes, report)
+                self._flush(outcomes, report, now)
                 self.sleep(self.policy.channel_interval)
             for delivery in round_:
                 tried = attempt[delivery.id]
@@ -257,8 +264,8 @@ class Outbox:
                     deferred[delivery.recipient] = slack_says.retry_after
                     outcomes.append(_pending(delivery, tried, now, slack_says.retry_after))
                 if len(outcomes) >= FLUSH_EVERY:
-                    self._flush(outcomes, report)
-        self._flush(outcomes, report)
+                    self._flush(outcomes, report, now)
+        self._flush(outcomes, report, now)
 
     def _deliver(self, delivery: Delivery, attempt: int, now: datetime) -> _Outcome:
         render = self.renderers.get(delivery.kind)
@@ -343,14 +350,14 @@ class Outbox:
 
     # -- recording outcomes ----------------------------------------------------------------
 
-    def _flush(self, outcomes: list[_Outcome], report: PassReport) -> None:
+    def _flush(self, outcomes: list[_Outcome], report: PassReport, now: datetime) -> None:
         """Write outcomes in one transaction, each only while this pass still holds its claim
         (the row is in flight at the same attempt); a claim lost to an expired lease is left
         to the pass that took it over."""
         if not outcomes:
             return
         written = []
-        with self.engine.begin() as connection:
+        with self.engine.begin() as connection, Session(bind=connection) as session:
             for outcome in outcomes:
                 held = connection.execute(
                     update(Delivery)
@@ -363,6 +370,9 @@ class Outbox:
                 ).rowcount
                 if held:
                     written.append(outcome)
+                    if outcome.error in UNREACHABLE and self.unreachable is not None:
+                        for planned in self.unreachable(session, outcome.delivery, now):
+                            enqueue(session, planned, now=now)
                 else:
                     logger.warning(
                         "delivery %s: claim lost before its outcome was recorded",

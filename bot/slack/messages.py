@@ -3,11 +3,13 @@ time. Block Kit comes from `bot.slack.views`; the rules from `bot.domain`."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from bot.domain import pairings
 from bot.domain.recurrence import occurrences
-from bot.jobs.outbox import Message, Planner, Renderer
+from bot.jobs.outbox import Message, Planned, Planner, Renderer
 from bot.models import Delivery, Pairing, PairingStatus
 from bot.slack import views
 
@@ -30,5 +32,26 @@ def render_invitation(session: Session, delivery: Delivery) -> Message | None:
     return Message(text="An invitation to a regular 1:1", blocks=blocks)
 
 
-RENDERERS: dict[str, Renderer] = {"invitation": render_invitation}
+def render_notice(session: Session, delivery: Delivery) -> Message | None:
+    """A word to the other person when someone can no longer be reached."""
+    pairing_id = pairings.pairing_id_of(delivery.subject)
+    pairing = session.get(Pairing, pairing_id) if pairing_id is not None else None
+    if pairing is None or pairing.team_id != delivery.team_id:
+        return None
+    gone = delivery.subject.rsplit(":", 1)[-1]
+    blocks = views.unreachable_blocks(gone)
+    return Message(text="A 1:1 is paused: I can't reach the other person", blocks=blocks)
+
+
+def unreachable(session: Session, delivery: Delivery, now: datetime) -> list[Planned]:
+    return pairings.unreachable(
+        session,
+        team_id=delivery.team_id,
+        person_id=delivery.recipient,
+        enterprise_id=delivery.enterprise_id,
+        now=now,
+    )
+
+
+RENDERERS: dict[str, Renderer] = {"invitation": render_invitation, "notice": render_notice}
 PLANNERS: list[Planner] = []

@@ -198,3 +198,17 @@ def list_blocks(rows: list[tuple[str, str, str, datetime | None]]) -> list[Block
             "text": {"type": "mrkdwn", "text": "*Your 1:1s*\n" + "\n".join(lines) + more},
         }
     ]
+
+
+def unreachable_blocks(person_id: str) -> list[Block]:
+    return [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"I can't reach <@{person_id}> any more (their account may have been "
+                "deactivated), so I've paused your 1:1 with them and won't send anything "
+                "more for it.",
+            },
+        }
+    ]

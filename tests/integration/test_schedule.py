@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -11,8 +12,10 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from bot.config import Settings
+from bot.jobs.outbox import Outbox
 from bot.models import Delivery, DeliveryState, Meeting, Pairing, PairingStatus
-from bot.simulator import SlackClient, SlackSimulator
+from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
 
 ADA, BART = "UADA0000001", "UBART000001"
@@ -197,3 +200,21 @@ def test_any_text_gets_a_200_and_an_ephemeral_reply(slack: SlackClient, noise: s
         body = answer.json()
         assert body["response_type"] == "ephemeral"
         assert block_errors(body["blocks"]) == []
+
+
+@freeze_time(NOW)
+def test_someone_who_cannot_be_reached_pauses_the_1_1_and_the_leader_hears_once(
+    slack: SlackClient, simulator: SlackSimulator, engine: Engine
+) -> None:
+    simulator.fail("chat.postMessage", error="account_inactive")
+    schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
+    with Session(engine) as session:
+        assert session.scalars(select(Pairing.status)).one() is PairingStatus.PAUSED
+        kinds = dict(session.execute(select(Delivery.kind, Delivery.state)).all())
+    assert kinds == {"invitation": DeliveryState.FAILED, "notice": DeliveryState.PENDING}
+    outbox = Outbox.for_deployment(Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url), engine)
+    assert outbox.run_pass(datetime.now(UTC)).sent == 1
+    (notice,) = dm_of(simulator, ADA)
+    assert f"I can't reach <@{BART}>" in text_of(notice["blocks"])
+    assert notice["metadata"]["event_payload"]["kind"] == "notice"
+    assert outbox.run_pass(datetime.now(UTC)).sent == 0

@@ -46,9 +46,8 @@ def outbox(engine: Engine, simulator: SlackSimulator, sleeps: Sleeps) -> Outbox:
         lambda _e, _t: BOT_TOKEN,
         simulator.api_url,
         RENDERERS,
-        (),
-        Policy(timeout=1),
-        sleeps,
+        policy=Policy(timeout=1),
+        sleep=sleeps,
     )
 
 
@@ -252,9 +251,9 @@ def test_an_outcome_is_recorded_only_while_the_claim_is_held(
     later = NOW + outbox.policy.lease
     assert outbox.claim(later) == [(delivery_id, 2)]  # the lease ran out
     stale, report = row(engine, delivery_id), PassReport()
-    outbox._flush([_Outcome(stale, 1, "sent", {"state": DeliveryState.SENT})], report)
+    outbox._flush([_Outcome(stale, 1, "sent", {"state": DeliveryState.SENT})], report, NOW)
     assert (report.sent, row(engine, delivery_id).state) == (0, DeliveryState.IN_FLIGHT)
-    outbox._flush([_Outcome(stale, 2, "sent", {"state": DeliveryState.SENT})], report)
+    outbox._flush([_Outcome(stale, 2, "sent", {"state": DeliveryState.SENT})], report, NOW)
     assert (report.sent, row(engine, delivery_id).state) == (1, DeliveryState.SENT)
 
 
