@@ -107,23 +107,15 @@ def schedule(
             f"You already have a 1:1 with {person.name}: use `/oneonone reschedule` to change "
             "when it happens."
         )
-    cadence = plan.cadence
     pairing = Pairing(
         team_id=team_id,
         enterprise_id=enterprise_id,
         leader_id=leader_id,
         member_id=person.id,
         status=PairingStatus.INVITED,
-        frequency=cadence.frequency.value,
-        interval=cadence.interval,
-        weekday=cadence.weekday,
-        nth=cadence.nth,
-        at=cadence.at,
-        zone=cadence.zone,
-        start=plan.start,
-        minutes=plan.minutes,
         created_at=now,
     )
+    _set_plan(pairing, plan)
     session.add(pairing)
     session.flush()
     return pairing, _enqueue_now(session, pairing, invitation_subject(pairing), person.id, now)
@@ -148,8 +140,11 @@ def accept(session: Session, *, pairing_id: int, team_id: str, user_id: str, now
 
 
 def materialise(session: Session, pairing: Pairing, *, now: datetime) -> list[Meeting]:
-    """Make sure the next `MEETINGS_AHEAD` meetings exist as rows."""
-    upcoming = [m for m in pairing.meetings if m.starts_at > now]
+    """Make sure the next `MEETINGS_AHEAD` meetings exist as rows (a skipped one still takes
+    its place; a cancelled one does not)."""
+    upcoming = [
+        m for m in pairing.meetings if m.starts_at > now and m.status is not MeetingStatus.CANCELLED
+    ]
     missing = MEETINGS_AHEAD - len(upcoming)
     if missing <= 0:
         return upcoming
@@ -189,13 +184,21 @@ def pairings_of(session: Session, *, team_id: str, user_id: str) -> list[Pairing
     )
 
 
-def _enqueue_now(session: Session, pairing: Pairing, subject: str, to: str, now: datetime) -> int:
-    planned = Planned(pairing.team_id, "invitation", subject, to, now, pairing.enterprise_id)
+def _enqueue_now(
+    session: Session,
+    pairing: Pairing,
+    subject: str,
+    to: str,
+    now: datetime,
+    *,
+    kind: str = "invitation",
+) -> int:
+    planned = Planned(pairing.team_id, kind, subject, to, now, pairing.enterprise_id)
     enqueue(session, planned, now=now)
     return session.scalars(
         select(Delivery.id).where(
             Delivery.team_id == pairing.team_id,
-            Delivery.kind == "invitation",
+            Delivery.kind == kind,
             Delivery.subject == subject,
             Delivery.recipient == to,
         )
@@ -221,3 +224,113 @@ def unreachable(
         notices.append(Planned(team_id, "notice", subject, other, now, enterprise_id))
     session.flush()
     return notices
+
+
+def notice_subject(pairing: Pairing, event: str, detail: object) -> str:
+    return f"pairing:{pairing.id}:{event}:{detail}"
+
+
+def find_with(session: Session, *, team_id: str, user_id: str, other: Person) -> Pairing:
+    """Your open 1:1 with `other`, or a plain sentence saying there is none."""
+    pairing = find_open(session, team_id=team_id, one=user_id, other=other.id)
+    if pairing is None:
+        raise SchedulingError(f"You have no 1:1 with {other.name} to change.")
+    return pairing
+
+
+def _require_leader(pairing: Pairing, user_id: str, doing: str) -> None:
+    if pairing.leader_id != user_id:
+        raise SchedulingError(f"Only <@{pairing.leader_id}> can {doing} this 1:1.")
+
+
+def _other(pairing: Pairing, user_id: str) -> str:
+    return pairing.member_id if pairing.leader_id == user_id else pairing.leader_id
+
+
+def _tell(session: Session, pairing: Pairing, subject: str, to: str, now: datetime) -> int:
+    return _enqueue_now(session, pairing, subject, to, now, kind="notice")
+
+
+def skip(session: Session, pairing: Pairing, *, by: str, now: datetime) -> tuple[Meeting, int]:
+    """Either person skips the next meeting only (skipped is not missed); the other is told."""
+    if pairing.status is not PairingStatus.ACTIVE:
+        raise SchedulingError(f"This 1:1 is {pairing.status.value}, so there is nothing to skip.")
+    meeting = next_meeting(pairing, now=now)
+    if meeting is None:
+        raise SchedulingError("There is no upcoming meeting to skip.")
+    meeting.status = MeetingStatus.SKIPPED
+    materialise(session, pairing, now=now)
+    subject = notice_subject(pairing, "skipped", meeting.id)
+    return meeting, _tell(session, pairing, subject, _other(pairing, by), now)
+
+
+def pause(session: Session, pairing: Pairing, *, by: str) -> None:
+    _require_leader(pairing, by, "pause")
+    if pairing.status is not PairingStatus.ACTIVE:
+        raise SchedulingError(
+            f"This 1:1 is {pairing.status.value}, not running, so it can't pause."
+        )
+    pairing.status = PairingStatus.PAUSED
+    session.flush()
+
+
+def resume(session: Session, pairing: Pairing, *, by: str, now: datetime) -> Meeting | None:
+    """Start a paused 1:1 again; meetings that fell in the pause did not happen."""
+    _require_leader(pairing, by, "resume")
+    if pairing.status is not PairingStatus.PAUSED:
+        raise SchedulingError(f"This 1:1 is {pairing.status.value}, not paused.")
+    pairing.status = PairingStatus.ACTIVE
+    for meeting in pairing.meetings:
+        if meeting.starts_at <= now and meeting.status is MeetingStatus.SCHEDULED:
+            meeting.status = MeetingStatus.CANCELLED
+    materialise(session, pairing, now=now)
+    return next_meeting(pairing, now=now)
+
+
+def end(session: Session, pairing: Pairing, *, by: str, now: datetime) -> int:
+    """Either person ends the 1:1; its history stays, and the other person is told kindly."""
+    if by not in (pairing.leader_id, pairing.member_id):
+        raise SchedulingError("This 1:1 is not yours to end.")
+    if pairing.status not in OPEN:
+        raise SchedulingError("This 1:1 has already ended.")
+    pairing.status = PairingStatus.ENDED
+    pairing.ended_at = now
+    for meeting in pairing.meetings:
+        if meeting.starts_at > now and meeting.status is MeetingStatus.SCHEDULED:
+            meeting.status = MeetingStatus.CANCELLED
+    session.flush()
+    return _tell(session, pairing, notice_subject(pairing, "ended", by), _other(pairing, by), now)
+
+
+def reschedule(
+    session: Session, pairing: Pairing, *, by: str, plan: Schedule, now: datetime
+) -> int | None:
+    """The leader changes when the 1:1 happens. Past meetings keep their times (history stays
+    true); the upcoming ones follow the new cadence. The person is told."""
+    _require_leader(pairing, by, "reschedule")
+    _set_plan(pairing, plan)
+    for meeting in [
+        m for m in pairing.meetings if m.starts_at > now and m.status is MeetingStatus.SCHEDULED
+    ]:
+        # Upcoming meetings hold nothing yet, so they are made again from the new cadence.
+        pairing.meetings.remove(meeting)
+        session.delete(meeting)
+    session.flush()
+    if pairing.status is PairingStatus.ACTIVE:
+        materialise(session, pairing, now=now)
+    if pairing.status is PairingStatus.INVITED:
+        return None
+    subject = notice_subject(pairing, "rescheduled", int(now.timestamp()))
+    return _tell(session, pairing, subject, pairing.member_id, now)
+
+
+def _set_plan(pairing: Pairing, plan: Schedule) -> None:
+    cadence = plan.cadence
+    pairing.frequency = cadence.frequency.value
+    pairing.interval = cadence.interval
+    pairing.weekday = cadence.weekday
+    pairing.nth = cadence.nth
+    pairing.at = cadence.at
+    pairing.zone = cadence.zone
+    pairing.start = plan.start
+    pairing.minutes = plan.minutes

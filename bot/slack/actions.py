@@ -1,4 +1,4 @@
-"""Buttons: accepting an invitation."""
+"""Buttons: accepting an invitation, ending a 1:1."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from bot.slack import views
 
 
 def register(app: App, deps: Deps) -> None:
+    register_accept(app, deps)
+    register_end(app, deps)
+
+
+def register_accept(app: App, deps: Deps) -> None:
     @app.action("invitation_accept")
     def accept(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
@@ -43,3 +48,27 @@ def register(app: App, deps: Deps) -> None:
         respond(replace_original=True, text="You accepted the 1:1", blocks=blocks)
         if notice_id is not None:
             deps.outbox.send_now([notice_id], now)
+
+
+def register_end(app: App, deps: Deps) -> None:
+    @app.action("pairing_end")
+    def end(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        now = datetime.now(UTC)
+        user_id = body["user"]["id"]
+        try:
+            with Session(deps.engine) as session, session.begin():
+                pairing = session.get(pairings.Pairing, int(body["actions"][0]["value"]))
+                if pairing is None or pairing.team_id != body["team"]["id"]:
+                    raise pairings.SchedulingError("This 1:1 is not yours to end.")
+                notice_id = pairings.end(session, pairing, by=user_id, now=now)
+                other = pairing.member_id if pairing.leader_id == user_id else pairing.leader_id
+        except (ValueError, KeyError, pairings.SchedulingError) as error:
+            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+            respond(replace_original=True, text=reason or "That button no longer works.")
+            return
+        respond(
+            replace_original=True,
+            text=f"Your 1:1 with <@{other}> has ended; its history is kept. I've let them know.",
+        )
+        deps.outbox.send_now([notice_id], now)

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import pairings
+from bot.domain import availability, pairings
 from bot.domain.recurrence import CadenceError, occurrences, parse_schedule
 from bot.slack import views
 from bot.slack.views import COMMAND, HELP_LINES, help_blocks
@@ -52,21 +52,16 @@ def _help(_deps: Deps, _command: dict[str, Any], _client: WebClient, _rest: str)
 
 
 def _schedule(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
-    mentions = MENTION.findall(rest)
-    if len(mentions) != 1:
-        reason = (
-            "say who the 1:1 is with, as an @mention"
-            if not mentions
-            else "one person at a time, please"
-        )
-        return views.problem_blocks(reason + "."), None
-    when = MENTION.sub(" ", rest).strip()
+    try:
+        member_id, when = _one_mention(rest)
+    except _Refused as refused:
+        return refused.blocks, None
     if not when:
         return views.problem_blocks("Tell me when, too."), None
     team_id, leader_id = command["team_id"], command["user_id"]
     try:
         leader = _person(client, leader_id)
-        member = _person(client, mentions[0])
+        member = _person(client, member_id)
     except SlackApiError as error:
         logger.info("schedule: users.info failed: %s", error.response.get("error"))
         return views.problem_blocks("I can't find that person in this workspace."), None
@@ -109,10 +104,151 @@ def _list(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -
     return views.list_blocks(rows), None
 
 
+class _Refused(Exception):
+    """A reply that ends the command early."""
+
+    def __init__(self, blocks: Blocks) -> None:
+        self.blocks = blocks
+
+
+def _one_mention(rest: str) -> tuple[str, str]:
+    """(the mentioned user id, the text around it)."""
+    mentions = MENTION.findall(rest)
+    if len(mentions) != 1:
+        reason = (
+            "say who the 1:1 is with, as an @mention"
+            if not mentions
+            else "one person at a time, please"
+        )
+        raise _Refused(views.problem_blocks(reason + "."))
+    return mentions[0], MENTION.sub(" ", rest).strip()
+
+
+def _with_pairing(
+    deps: Deps,
+    command: dict[str, Any],
+    client: WebClient,
+    rest: str,
+    change: Callable[[Session, pairings.Pairing, datetime, str], tuple[str, list[int]]],
+) -> Answer:
+    """Find your open 1:1 with the mentioned person and apply `change` to it in one unit of
+    work; `change` returns the reply and the deliveries to send at once."""
+    try:
+        other_id, words = _one_mention(rest)
+        other = _person(client, other_id)
+    except _Refused as refused:
+        return refused.blocks, None
+    except SlackApiError:
+        return views.problem_blocks("I can't find that person in this workspace."), None
+    now = datetime.now(UTC)
+    try:
+        with Session(deps.engine) as session, session.begin():
+            pairing = pairings.find_with(
+                session, team_id=command["team_id"], user_id=command["user_id"], other=other
+            )
+            reply, deliveries = change(session, pairing, now, words)
+    except CadenceError as error:
+        return views.problem_blocks(error.reason + ".", quoted=error.fragment or words), None
+    except pairings.SchedulingError as error:
+        return views.done_blocks(str(error)), None
+    return views.done_blocks(reply), lambda: deps.outbox.send_now(deliveries, datetime.now(UTC))
+
+
+def _skip(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    def change(session: Session, pairing: pairings.Pairing, now: datetime, _: str):
+        meeting, notice = pairings.skip(session, pairing, by=command["user_id"], now=now)
+        following = pairings.next_meeting(pairing, now=now)
+        after = f" The next one is {views.date_token(following.starts_at)}." if following else ""
+        return f"Skipped the 1:1 on {views.date_token(meeting.starts_at)}.{after}", [notice]
+
+    return _with_pairing(deps, command, client, rest, change)
+
+
+def _pause(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    def change(session: Session, pairing: pairings.Pairing, _now: datetime, _: str):
+        pairings.pause(session, pairing, by=command["user_id"])
+        return (
+            f"Paused your 1:1 with <@{pairing.member_id}>: nothing is sent for it until you "
+            f"`{COMMAND} resume` it.",
+            [],
+        )
+
+    return _with_pairing(deps, command, client, rest, change)
+
+
+def _resume(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    def change(session: Session, pairing: pairings.Pairing, now: datetime, _: str):
+        following = pairings.resume(session, pairing, by=command["user_id"], now=now)
+        when = f" The next one is {views.date_token(following.starts_at)}." if following else ""
+        return f"Your 1:1 with <@{pairing.member_id}> is running again.{when}", []
+
+    return _with_pairing(deps, command, client, rest, change)
+
+
+def _reschedule(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    def change(session: Session, pairing: pairings.Pairing, now: datetime, words: str):
+        if not words:
+            raise CadenceError("", "say the new schedule, for example weekly on Thursday at 11:00")
+        plan = parse_schedule(words, default_zone=pairing.zone, today=now.date())
+        notice = pairings.reschedule(session, pairing, by=command["user_id"], plan=plan, now=now)
+        upcoming = " ".join(views.date_token(m) for m in occurrences(plan, after=now, count=3))
+        reply = f"Moved: your 1:1 is now {plan.cadence.describe()}. Next: {upcoming}"
+        return reply, [notice] if notice is not None else []
+
+    return _with_pairing(deps, command, client, rest, change)
+
+
+def _cancel(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    try:
+        other_id, _ = _one_mention(rest)
+        other = _person(client, other_id)
+    except _Refused as refused:
+        return refused.blocks, None
+    except SlackApiError:
+        return views.problem_blocks("I can't find that person in this workspace."), None
+    with Session(deps.engine) as session:
+        try:
+            pairing = pairings.find_with(
+                session, team_id=command["team_id"], user_id=command["user_id"], other=other
+            )
+        except pairings.SchedulingError as error:
+            return views.done_blocks(str(error)), None
+        return views.cancel_confirm_blocks(pairing.id, other.id), None
+
+
+def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    now = datetime.now(UTC)
+    try:
+        tz = ZoneInfo(_person(client, command["user_id"]).tz)
+    except SlackApiError:
+        tz = ZoneInfo("UTC")
+    today = now.astimezone(tz).date()
+    try:
+        until = availability.parse_away(rest, today=today)
+    except pairings.SchedulingError as error:
+        return views.done_blocks(str(error)), None
+    with Session(deps.engine) as session, session.begin():
+        availability.set_away(
+            session, team_id=command["team_id"], user_id=command["user_id"], until=until, now=now
+        )
+    if until is None:
+        return views.done_blocks("Welcome back: prompts and nudges reach you again."), None
+    return views.done_blocks(
+        f"Enjoy your time away. No prompts or nudges reach you until {until:%A %d %B %Y} "
+        f"(included), in every 1:1 you're in. `{COMMAND} away off` ends it early."
+    ), None
+
+
 HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = {
     "help": _help,
     "schedule": _schedule,
     "list": _list,
+    "skip": _skip,
+    "pause": _pause,
+    "resume": _resume,
+    "reschedule": _reschedule,
+    "cancel": _cancel,
+    "away": _away,
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.domain import pairings
 from bot.domain.recurrence import occurrences
 from bot.jobs.outbox import Message, Planned, Planner, Renderer
-from bot.models import Delivery, Pairing, PairingStatus
+from bot.models import Delivery, Meeting, Pairing, PairingStatus
 from bot.slack import views
 
 
@@ -33,14 +33,32 @@ def render_invitation(session: Session, delivery: Delivery) -> Message | None:
 
 
 def render_notice(session: Session, delivery: Delivery) -> Message | None:
-    """A word to the other person when someone can no longer be reached."""
+    """A word about a 1:1 to one of its two people: skipped, ended, moved, or unreachable."""
     pairing_id = pairings.pairing_id_of(delivery.subject)
     pairing = session.get(Pairing, pairing_id) if pairing_id is not None else None
     if pairing is None or pairing.team_id != delivery.team_id:
         return None
-    gone = delivery.subject.rsplit(":", 1)[-1]
-    blocks = views.unreachable_blocks(gone)
-    return Message(text="A 1:1 is paused: I can't reach the other person", blocks=blocks)
+    _, _, event, detail = delivery.subject.split(":", 3)
+    other = pairing.member_id if delivery.recipient == pairing.leader_id else pairing.leader_id
+    upcoming = pairings.next_meeting(pairing, now=delivery.due_at)
+    following = upcoming.starts_at if upcoming else None
+    if event == "unreachable":
+        return Message(
+            "A 1:1 is paused: I can't reach the other person", views.unreachable_blocks(detail)
+        )
+    if event == "ended":
+        return Message("A 1:1 has ended", views.ended_blocks(other))
+    if event == "skipped":
+        skipped = session.get(Meeting, int(detail))
+        if skipped is None:
+            return None
+        return Message(
+            "A 1:1 is skipped", views.skipped_blocks(other, skipped.starts_at, following)
+        )
+    if event == "rescheduled" and pairing.status is PairingStatus.ACTIVE:
+        words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
+        return Message("Your 1:1 has moved", views.rescheduled_blocks(other, words, following))
+    return None
 
 
 def unreachable(session: Session, delivery: Delivery, now: datetime) -> list[Planned]:

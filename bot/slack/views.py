@@ -212,3 +212,54 @@ def unreachable_blocks(person_id: str) -> list[Block]:
             },
         }
     ]
+
+
+def _section(text: str) -> list[Block]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+
+
+def _next(following: datetime | None) -> str:
+    return f" The next one is {date_token(following)}." if following else ""
+
+
+def ended_blocks(by: str) -> list[Block]:
+    return _section(
+        f"<@{by}> has ended your regular 1:1. What you both wrote stays private to the two of "
+        "you, as it always was. Thank you for the conversations."
+    )
+
+
+def skipped_blocks(by: str, skipped: datetime, following: datetime | None) -> list[Block]:
+    return _section(
+        f"<@{by}> is skipping your 1:1 on {date_token(skipped)}; only that one.{_next(following)}"
+    )
+
+
+def rescheduled_blocks(by: str, words: str, following: datetime | None) -> list[Block]:
+    return _section(f"<@{by}> moved your 1:1: it is now {escape(words)}.{_next(following)}")
+
+
+def cancel_confirm_blocks(pairing_id: int, other_id: str) -> list[Block]:
+    return [
+        *_section(
+            f"End your regular 1:1 with <@{other_id}>? Upcoming meetings are cancelled; what "
+            "you both wrote is kept, private to the two of you. They'll be told kindly."
+        ),
+        {
+            "type": "actions",
+            "block_id": "cancel",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "pairing_end",
+                    "style": "danger",
+                    "text": {"type": "plain_text", "text": "End the 1:1"},
+                    "value": str(pairing_id),
+                }
+            ],
+        },
+    ]
+
+
+def done_blocks(text: str) -> list[Block]:
+    return _section(text)
