@@ -23,7 +23,7 @@ def parse_away(text: str, *, today: date) -> date | None:
             until = date.fromisoformat(words[1])
         except ValueError:
             raise SchedulingError(
-                f"`{words[1][:20]}` is not a date: say `away until 2026-12-24`."
+                "That is not a date I can read: say `away until 2026-12-24`."
             ) from None
         if until < today:
             raise SchedulingError("That date has passed: say a day from today on.")

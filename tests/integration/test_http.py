@@ -40,11 +40,10 @@ def test_health_is_200_with_the_database_reachable(server: str) -> None:
 def test_health_is_503_when_the_database_is_gone(settings: Settings, engine: Engine) -> None:
     app = create_app(settings, engine=engine)
     unreachable = db.make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")
-    base_url, running = serve_in_thread(web.wsgi_app(app, unreachable, settings.signing_secret))
     try:
-        status, body = get(base_url + web.HEALTH_PATH)
+        with serve_in_thread(web.wsgi_app(app, unreachable, settings.signing_secret)) as base_url:
+            status, body = get(base_url + web.HEALTH_PATH)
     finally:
-        running.close()  # type: ignore[attr-defined]
         unreachable.dispose()
     assert (status, body["status"]) == (503, "error")
 

@@ -29,9 +29,8 @@ def oauth_server(simulator: SlackSimulator, engine: Engine, database_url: str) -
         api_url=simulator.api_url,
     )
     app = create_app(settings, engine=engine, process_before_response=True)
-    base_url, running = serve_in_thread(web.wsgi_app(app, engine, settings.signing_secret))
-    yield base_url
-    running.close()  # type: ignore[attr-defined]
+    with serve_in_thread(web.wsgi_app(app, engine, settings.signing_secret)) as base_url:
+        yield base_url
 
 
 def get(url: str, cookie: str = "") -> tuple[int, dict[str, str], str]:
