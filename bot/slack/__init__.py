@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.slack import actions, commands, events
+from bot.slack import actions, commands, events, forms
 
 
 def register_listeners(app: App, deps: Deps) -> None:
     events.register(app, deps.engine)
     commands.register(app, deps)
     actions.register(app, deps)
+    forms.register(app, deps)

@@ -39,7 +39,10 @@ def register(app: App, deps: Deps) -> None:
             blocks, after = help_blocks(unavailable=subcommand.lower()), None
         else:
             blocks, after = help_blocks(not_understood=text), None
-        ack(response_type="ephemeral", text=_first_line(blocks), blocks=blocks)
+        if blocks:
+            ack(response_type="ephemeral", text=_first_line(blocks), blocks=blocks)
+        else:
+            ack()  # a form opened instead
         if after is not None:
             after()
 
@@ -47,24 +50,54 @@ def register(app: App, deps: Deps) -> None:
 Answer = tuple[Blocks, Callable[[], object] | None]  # the reply, and what to do once acked
 
 
+class Refused(Exception):
+    """A reply that ends the command early."""
+
+    def __init__(self, blocks: Blocks) -> None:
+        self.blocks = blocks
+
+
 def _help(_deps: Deps, _command: dict[str, Any], _client: WebClient, _rest: str) -> Answer:
     return help_blocks(), None
 
 
 def _schedule(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    """`schedule @person <when>`; with nothing after `schedule` (or only @person), a form."""
+    mentions = MENTION.findall(rest)
+    if not MENTION.sub(" ", rest).strip() and len(mentions) <= 1:
+        return _open_schedule_form(client, command, mentions[0] if mentions else None)
     try:
         member_id, when = _one_mention(rest)
-    except _Refused as refused:
+        return create(
+            deps,
+            client,
+            team_id=command["team_id"],
+            enterprise_id=command.get("enterprise_id") or None,
+            leader_id=command["user_id"],
+            member_id=member_id,
+            when=when,
+        )
+    except Refused as refused:
         return refused.blocks, None
-    if not when:
-        return views.problem_blocks("Tell me when, too."), None
-    team_id, leader_id = command["team_id"], command["user_id"]
+
+
+def create(
+    deps: Deps,
+    client: WebClient,
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    leader_id: str,
+    member_id: str,
+    when: str,
+) -> Answer:
+    """Schedule a 1:1 from words (typed, or put together by the form); raises `Refused`."""
     try:
         leader = _person(client, leader_id)
         member = _person(client, member_id)
     except SlackApiError as error:
         logger.info("schedule: users.info failed: %s", error.response.get("error"))
-        return views.problem_blocks("I can't find that person in this workspace."), None
+        raise Refused(views.problem_blocks("I can't find that person in this workspace.")) from None
     now = datetime.now(UTC)
     try:
         today = now.astimezone(ZoneInfo(leader.tz)).date()
@@ -73,19 +106,30 @@ def _schedule(deps: Deps, command: dict[str, Any], client: WebClient, rest: str)
             _, delivery_id = pairings.schedule(
                 session,
                 team_id=team_id,
-                enterprise_id=command.get("enterprise_id") or None,
+                enterprise_id=enterprise_id,
                 leader_id=leader_id,
                 person=member,
                 plan=plan,
                 now=now,
             )
     except CadenceError as error:
-        return views.problem_blocks(error.reason + ".", quoted=error.fragment or when), None
+        quoted = error.fragment or when
+        raise Refused(views.problem_blocks(error.reason + ".", quoted=quoted)) from None
     except pairings.SchedulingError as error:
-        return views.problem_blocks(str(error)), None
+        raise Refused(views.problem_blocks(str(error))) from None
     upcoming = occurrences(plan, after=now, count=3)
     blocks = views.scheduled_blocks(member.id, plan.cadence.describe(), upcoming)
     return blocks, lambda: deps.outbox.send_now([delivery_id], datetime.now(UTC))
+
+
+def _open_schedule_form(client: WebClient, command: dict[str, Any], member_id: str | None):
+    try:
+        zone = _person(client, command["user_id"]).tz
+    except SlackApiError:
+        zone = "UTC"
+    form = views.schedule_form(member_id, zone)
+    client.views_open(trigger_id=command["trigger_id"], view=form)
+    return [], None
 
 
 def _list(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -> Answer:
@@ -104,13 +148,6 @@ def _list(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -
     return views.list_blocks(rows), None
 
 
-class _Refused(Exception):
-    """A reply that ends the command early."""
-
-    def __init__(self, blocks: Blocks) -> None:
-        self.blocks = blocks
-
-
 def _one_mention(rest: str) -> tuple[str, str]:
     """(the mentioned user id, the text around it)."""
     mentions = MENTION.findall(rest)
@@ -120,7 +157,7 @@ def _one_mention(rest: str) -> tuple[str, str]:
             if not mentions
             else "one person at a time, please"
         )
-        raise _Refused(views.problem_blocks(reason + "."))
+        raise Refused(views.problem_blocks(reason + "."))
     return mentions[0], MENTION.sub(" ", rest).strip()
 
 
@@ -136,7 +173,7 @@ def _with_pairing(
     try:
         other_id, words = _one_mention(rest)
         other = _person(client, other_id)
-    except _Refused as refused:
+    except Refused as refused:
         return refused.blocks, None
     except SlackApiError:
         return views.problem_blocks("I can't find that person in this workspace."), None
@@ -202,7 +239,7 @@ def _cancel(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
     try:
         other_id, _ = _one_mention(rest)
         other = _person(client, other_id)
-    except _Refused as refused:
+    except Refused as refused:
         return refused.blocks, None
     except SlackApiError:
         return views.problem_blocks("I can't find that person in this workspace."), None

@@ -263,3 +263,97 @@ def cancel_confirm_blocks(pairing_id: int, other_id: str) -> list[Block]:
 
 def done_blocks(text: str) -> list[Block]:
     return _section(text)
+
+
+FORM_CADENCES = (
+    ("weekly", "Every week"),
+    ("every 2 weeks", "Every 2 weeks"),
+    ("every 3 weeks", "Every 3 weeks"),
+    ("every 4 weeks", "Every 4 weeks"),
+    ("monthly on the first", "Monthly, the first"),
+    ("monthly on the second", "Monthly, the second"),
+    ("monthly on the third", "Monthly, the third"),
+    ("monthly on the fourth", "Monthly, the fourth"),
+    ("monthly on the last", "Monthly, the last"),
+)
+FORM_MINUTES = (15, 30, 45, 60, 90)
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": label}, "value": value}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], **extra: Any) -> Block:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": {"action_id": block_id, **element},
+        **extra,
+    }
+
+
+def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
+    """The modal behind `/oneonone schedule` with no words: person, cadence, day, time,
+    duration and timezone (the scheduler's own by default)."""
+    person: dict[str, Any] = {"type": "users_select"}
+    if member_id:
+        person["initial_user"] = member_id
+    cadences = [_option(value, label) for value, label in FORM_CADENCES]
+    days = [_option(day, day) for day in WEEKDAY_NAMES]
+    minutes = [_option(str(n), f"{n} minutes") for n in FORM_MINUTES]
+    return {
+        "type": "modal",
+        "callback_id": "schedule_form",
+        "title": {"type": "plain_text", "text": "Schedule a 1:1"},
+        "submit": {"type": "plain_text", "text": "Invite"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _input("person", "With whom", person),
+            _input(
+                "cadence",
+                "How often",
+                {"type": "static_select", "options": cadences, "initial_option": cadences[0]},
+            ),
+            _input(
+                "weekday",
+                "On",
+                {"type": "static_select", "options": days, "initial_option": days[1]},
+            ),
+            _input("time", "At", {"type": "timepicker", "initial_time": "10:00"}),
+            _input(
+                "minutes",
+                "For",
+                {"type": "static_select", "options": minutes, "initial_option": minutes[1]},
+            ),
+            _input(
+                "zone",
+                "Timezone",
+                {"type": "plain_text_input", "initial_value": zone, "max_length": 64},
+                hint={"type": "plain_text", "text": "An IANA name, like Europe/Warsaw"},
+            ),
+            _input("start", "Starting", {"type": "datepicker"}, optional=True),
+        ],
+    }
+
+
+def form_words(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[str | None, str]:
+    """(the chosen person, the schedule in words) from the form's state."""
+
+    def picked(block: str) -> Any:
+        element = values.get(block, {}).get(block, {})
+        option = element.get("selected_option") or {}
+        return (
+            option.get("value")
+            or element.get("selected_user")
+            or element.get("selected_time")
+            or element.get("selected_date")
+            or element.get("value")
+        )
+
+    words = f"{picked('cadence')} on {picked('weekday')} at {picked('time')}"
+    words += f" for {picked('minutes')} min in {picked('zone')}"
+    if picked("start"):
+        words += f" starting {picked('start')}"
+    return picked("person"), words
