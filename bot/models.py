@@ -193,15 +193,17 @@ class Meeting(Base):
     pairing: Mapped[Pairing] = relationship(back_populates="meetings")
 
 
-class Availability(Base):
-    """When someone is away: no prompts or nudges to them until `away_until` (a local date,
-    inclusive), in every 1:1 they are in."""
+class Profile(Base):
+    """What we keep about one person in a workspace: their last known Slack timezone (to
+    notice when it changes) and when they are away (no prompts or nudges until `away_until`,
+    a local date, inclusive, in every 1:1 they are in)."""
 
-    __tablename__ = "availability"
+    __tablename__ = "profiles"
     __table_args__ = (UniqueConstraint("team_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(32))
+    tz: Mapped[str | None] = mapped_column(String(64))
     away_until: Mapped[date | None]
     updated_at: Mapped[datetime]

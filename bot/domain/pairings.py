@@ -13,8 +13,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.recurrence import Cadence, Frequency, Schedule, occurrences
-from bot.jobs.outbox import Planned, enqueue
-from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
+from bot.jobs.outbox import Planned, enqueue_returning_id
+from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus
 
 MEETINGS_AHEAD = 3
 OPEN = (PairingStatus.INVITED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
@@ -194,15 +194,7 @@ def _enqueue_now(
     kind: str = "invitation",
 ) -> int:
     planned = Planned(pairing.team_id, kind, subject, to, now, pairing.enterprise_id)
-    enqueue(session, planned, now=now)
-    return session.scalars(
-        select(Delivery.id).where(
-            Delivery.team_id == pairing.team_id,
-            Delivery.kind == kind,
-            Delivery.subject == subject,
-            Delivery.recipient == to,
-        )
-    ).one()
+    return enqueue_returning_id(session, planned, now=now)
 
 
 def unreachable_subject(pairing: Pairing, person_id: str) -> str:

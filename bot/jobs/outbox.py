@@ -121,6 +121,19 @@ def enqueue(session: Session, planned: Planned, *, now: datetime) -> bool:
     return session.execute(statement).rowcount == 1
 
 
+def enqueue_returning_id(session: Session, planned: Planned, *, now: datetime) -> int:
+    """Enqueue (or find) the delivery and give its id, to send it at once."""
+    enqueue(session, planned, now=now)
+    return session.scalars(
+        select(Delivery.id).where(
+            Delivery.team_id == planned.team_id,
+            Delivery.kind == planned.kind,
+            Delivery.subject == planned.subject,
+            Delivery.recipient == planned.recipient,
+        )
+    ).one()
+
+
 def metadata_for(delivery: Delivery) -> dict[str, Any]:
     return {
         "event_type": METADATA_EVENT_TYPE,

@@ -9,7 +9,7 @@ from bot.slack import actions, commands, events, forms
 
 
 def register_listeners(app: App, deps: Deps) -> None:
-    events.register(app, deps.engine)
+    events.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)
     forms.register(app, deps)

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import availability, pairings
+from bot.domain import pairings, profiles
 from bot.domain.recurrence import CadenceError, occurrences, parse_schedule
 from bot.slack import views
 from bot.slack.views import COMMAND, HELP_LINES, help_blocks
@@ -103,6 +103,10 @@ def create(
         today = now.astimezone(ZoneInfo(leader.tz)).date()
         plan = parse_schedule(when, default_zone=leader.tz, today=today)
         with Session(deps.engine) as session, session.begin():
+            for person in (leader, member):
+                profiles.remember_tz(
+                    session, team_id=team_id, user_id=person.id, tz=person.tz, now=now
+                )
             _, delivery_id = pairings.schedule(
                 session,
                 team_id=team_id,
@@ -261,11 +265,11 @@ def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> 
         tz = ZoneInfo("UTC")
     today = now.astimezone(tz).date()
     try:
-        until = availability.parse_away(rest, today=today)
+        until = profiles.parse_away(rest, today=today)
     except pairings.SchedulingError as error:
         return views.done_blocks(str(error)), None
     with Session(deps.engine) as session, session.begin():
-        availability.set_away(
+        profiles.set_away(
             session, team_id=command["team_id"], user_id=command["user_id"], until=until, now=now
         )
     if until is None:

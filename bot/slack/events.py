@@ -1,4 +1,4 @@
-"""Events API glue: Slack's retries are taken once; uninstalling or revoking tokens."""
+"""Events API glue: Slack's retries are taken once; timezone changes; uninstalling."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from sqlalchemy import Engine, delete, insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from bot.deps import Deps
+from bot.domain import profiles
+from bot.jobs.outbox import enqueue_returning_id
 from bot.models import ProcessedEvent
 
 logger = logging.getLogger(__name__)
@@ -18,8 +22,24 @@ logger = logging.getLogger(__name__)
 Middleware = Callable[..., BoltResponse | None]
 
 
-def register(app: App, engine: Engine) -> None:
+def register(app: App, deps: Deps) -> None:
+    engine = deps.engine
     app.middleware(take_each_event_once(engine))
+
+    @app.event("user_change")
+    def user_change(event: dict[str, Any], body: dict[str, Any]) -> None:
+        user = event.get("user") or {}
+        team_id, tz = body.get("team_id"), user.get("tz")
+        if not (team_id and user.get("id") and tz):
+            return
+        now = datetime.now(UTC)
+        with Session(engine) as session, session.begin():
+            planned = profiles.tz_changed(
+                session, team_id=team_id, user_id=user["id"], tz=tz, now=now
+            )
+            ids = [enqueue_returning_id(session, p, now=now) for p in planned]
+        deps.outbox.send_now([i for i in ids if i is not None], now)
+
     if app.installation_store is not None:
         # Bolt deletes the workspace's installation and bot rows from the installation store.
         app.enable_token_revocation_listeners()

@@ -55,6 +55,10 @@ def render_notice(session: Session, delivery: Delivery) -> Message | None:
         return Message(
             "A 1:1 is skipped", views.skipped_blocks(other, skipped.starts_at, following)
         )
+    if event == "zone":
+        words = pairings.schedule_of(pairing).cadence.describe()
+        blocks = views.zone_changed_blocks(pairing.member_id, detail, words, following)
+        return Message("Your timezone changed; your 1:1 keeps its time", blocks)
     if event == "rescheduled" and pairing.status is PairingStatus.ACTIVE:
         words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
         return Message("Your 1:1 has moved", views.rescheduled_blocks(other, words, following))

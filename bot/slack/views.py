@@ -357,3 +357,14 @@ def form_words(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[str | None
     if picked("start"):
         words += f" starting {picked('start')}"
     return picked("person"), words
+
+
+def zone_changed_blocks(
+    member_id: str, new_zone: str, words: str, following: datetime | None
+) -> list[Block]:
+    when = f" The next one is {date_token(following)} in your new local time." if following else ""
+    return _section(
+        f"Your Slack timezone is now {escape(new_zone)}. Your 1:1 with <@{member_id}> keeps "
+        f"its time: {escape(words)}.{when} To move it with you, "
+        f"`{COMMAND} reschedule @person … in {escape(new_zone)}`."
+    )

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.models import Availability, Meeting, MeetingStatus, Pairing, PairingStatus
+from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus, Profile
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
 from tests.integration.test_schedule import ADA, BART, NOW, dm_of, schedule, text_of
@@ -43,6 +43,11 @@ def meetings(engine: Engine) -> list[tuple[str, MeetingStatus]]:
             select(Meeting.starts_at, Meeting.status).order_by(Meeting.starts_at)
         )
         return [(at.strftime("%m-%d %H:%M"), status) for at, status in rows]
+
+
+def away(engine: Engine, user_id: str) -> date | None:
+    with Session(engine) as session:
+        return session.scalar(select(Profile.away_until).where(Profile.user_id == user_id))
 
 
 def status(engine: Engine) -> PairingStatus:
@@ -145,17 +150,16 @@ def test_away_refuses_nonsense(running: SlackClient, engine: Engine, text: str, 
     assert says in reply
     assert "<!channel>" not in reply
     with Session(engine) as session:
-        assert session.scalars(select(Availability)).all() == []
+        assert session.scalars(select(Profile.away_until)).all() == [None, None]
 
 
 @freeze_time(NOW)
 def test_away_until_a_date_and_back(running: SlackClient, engine: Engine) -> None:
     assert "until Thursday 24 December 2026" in say(running, BART, "away until 2026-12-24")
-    with Session(engine) as session:
-        assert session.scalars(select(Availability.away_until)).one() == date(2026, 12, 24)
+    assert away(engine, BART) == date(2026, 12, 24)
+    assert away(engine, ADA) is None
     assert "Welcome back" in say(running, BART, "away off")
-    with Session(engine) as session:
-        assert session.scalars(select(Availability.away_until)).one() is None
+    assert away(engine, BART) is None
 
 
 @freeze_time(NOW)
@@ -163,3 +167,25 @@ def test_away_until_a_date_and_back(running: SlackClient, engine: Engine) -> Non
 def test_a_missing_or_unknown_person_is_a_clear_answer(running: SlackClient, verb: str) -> None:
     assert "as an @mention" in say(running, ADA, verb)
     assert "can't find that person" in say(running, ADA, f"{verb} <@UNOBODY0001>")
+
+
+@freeze_time(NOW)
+def test_a_leader_who_moves_timezone_keeps_the_1_1_time_and_is_told_once(
+    running: SlackClient, simulator: SlackSimulator, engine: Engine
+) -> None:
+    def moved(tz: str, event_id: str) -> None:
+        user = {"id": ADA, "name": "ada", "tz": tz, "deleted": False}
+        event = {"type": "user_change", "user": user, "event_ts": "1.2"}
+        assert running.event(event, event_id=event_id).status == 200
+
+    before = len(dm_of(simulator, ADA))
+    moved("America/New_York", "Ev1")  # a status change: same zone, nothing said
+    assert len(dm_of(simulator, ADA)) == before
+    moved("Europe/Lisbon", "Ev2")
+    told = text_of(dm_of(simulator, ADA)[-1]["blocks"])
+    assert "Your Slack timezone is now Europe/Lisbon" in told
+    assert "keeps its time: weekly on Tuesday at 10:00 in America/New_York" in told
+    moved("Europe/Lisbon", "Ev3")
+    assert len(dm_of(simulator, ADA)) == before + 1
+    with Session(engine) as session:
+        assert session.scalars(select(Pairing.zone)).one() == "America/New_York"

@@ -1,0 +1,101 @@
+"""What we keep about a person: their Slack timezone (so a change can be noticed) and when
+they are away (`/oneonone away until 2026-12-24` holds prompts and nudges to them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.domain import pairings
+from bot.domain.pairings import SchedulingError
+from bot.jobs.outbox import Planned
+from bot.models import Pairing, PairingStatus, Profile
+
+MAX_AWAY = timedelta(days=366)
+
+
+def parse_away(text: str, *, today: date) -> date | None:
+    """`until YYYY-MM-DD` → that date; `off` → None (back now)."""
+    words = text.lower().split()
+    if words in (["off"], ["back"]):
+        return None
+    if len(words) == 2 and words[0] == "until":
+        try:
+            until = date.fromisoformat(words[1])
+        except ValueError:
+            raise SchedulingError(
+                "That is not a date I can read: say `away until 2026-12-24`."
+            ) from None
+        if until < today:
+            raise SchedulingError("That date has passed: say a day from today on.")
+        if until - today > MAX_AWAY:
+            raise SchedulingError("Say a date within the next year.")
+        return until
+    raise SchedulingError("Say `away until 2026-12-24`, or `away off` when you're back.")
+
+
+def profile(session: Session, *, team_id: str, user_id: str, now: datetime) -> Profile:
+    found = session.scalars(
+        select(Profile).where(Profile.team_id == team_id, Profile.user_id == user_id)
+    ).first()
+    if found is None:
+        found = Profile(team_id=team_id, user_id=user_id, updated_at=now)
+        session.add(found)
+    return found
+
+
+def set_away(
+    session: Session, *, team_id: str, user_id: str, until: date | None, now: datetime
+) -> None:
+    row = profile(session, team_id=team_id, user_id=user_id, now=now)
+    row.away_until, row.updated_at = until, now
+    session.flush()
+
+
+def away_until(session: Session, *, team_id: str, user_id: str, today: date) -> date | None:
+    """The last day someone is away, or None if they are here."""
+    until = session.scalar(
+        select(Profile.away_until).where(Profile.team_id == team_id, Profile.user_id == user_id)
+    )
+    return until if until is not None and until >= today else None
+
+
+def remember_tz(session: Session, *, team_id: str, user_id: str, tz: str, now: datetime) -> None:
+    row = profile(session, team_id=team_id, user_id=user_id, now=now)
+    row.tz, row.updated_at = tz, now
+    session.flush()
+
+
+def tz_changed(
+    session: Session, *, team_id: str, user_id: str, tz: str, now: datetime
+) -> list[Planned]:
+    """Slack says someone's timezone may have changed (`user_change` fires for any profile
+    edit). Their 1:1s keep their own zones; a leader whose zone moved away from one of their
+    1:1s is told once what that means for them."""
+    row = profile(session, team_id=team_id, user_id=user_id, now=now)
+    before, row.tz, row.updated_at = row.tz, tz, now
+    session.flush()
+    if before is None or before == tz:
+        return []
+    led = session.scalars(
+        select(Pairing).where(
+            Pairing.team_id == team_id,
+            Pairing.leader_id == user_id,
+            Pairing.status.in_(pairings.OPEN),
+            Pairing.status != PairingStatus.INVITED,
+        )
+    )
+    return [
+        Planned(
+            team_id,
+            "notice",
+            pairings.notice_subject(pairing, "zone", tz),
+            user_id,
+            now,
+            pairing.enterprise_id,
+        )
+        for pairing in led
+        if pairing.zone != tz
+    ]
