@@ -168,6 +168,9 @@ class Pairing(Base):
     created_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    # When the next meeting begins and the meetings ahead need topping up again; a pass reads
+    # only the due ones through this index.
+    top_up_at: Mapped[datetime | None] = mapped_column(index=True)
 
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="pairing", order_by="Meeting.starts_at"

@@ -146,20 +146,34 @@ def materialise(session: Session, pairing: Pairing, *, now: datetime) -> list[Me
         m for m in pairing.meetings if m.starts_at > now and m.status is not MeetingStatus.CANCELLED
     ]
     missing = MEETINGS_AHEAD - len(upcoming)
-    if missing <= 0:
-        return upcoming
-    after = max([now, *(m.starts_at for m in upcoming)])
-    for starts_at in occurrences(schedule_of(pairing), after=after, count=missing):
-        pairing.meetings.append(
-            Meeting(
+    if missing > 0:
+        after = max([now, *(m.starts_at for m in upcoming)])
+        for starts_at in occurrences(schedule_of(pairing), after=after, count=missing):
+            meeting = Meeting(
                 team_id=pairing.team_id,
                 starts_at=starts_at,
                 minutes=pairing.minutes,
                 status=MeetingStatus.SCHEDULED,
             )
-        )
+            pairing.meetings.append(meeting)
+            upcoming.append(meeting)
+    pairing.top_up_at = min((m.starts_at for m in upcoming), default=None)
     session.flush()
-    return [m for m in pairing.meetings if m.starts_at > now]
+    return upcoming
+
+
+def top_up(session: Session, *, now: datetime, limit: int = 1000) -> int:
+    """Keep every running 1:1's next meetings in the database as time passes: a planner of
+    the outbox's pass. Only 1:1s whose next meeting has begun are read (an index scan)."""
+    due = session.scalars(
+        select(Pairing)
+        .where(Pairing.top_up_at <= now, Pairing.status == PairingStatus.ACTIVE)
+        .order_by(Pairing.top_up_at)
+        .limit(limit)
+    ).all()
+    for pairing in due:
+        materialise(session, pairing, now=now)
+    return len(due)
 
 
 def next_meeting(pairing: Pairing, *, now: datetime) -> Meeting | None:
@@ -287,6 +301,7 @@ def end(session: Session, pairing: Pairing, *, by: str, now: datetime) -> int:
         raise SchedulingError("This 1:1 has already ended.")
     pairing.status = PairingStatus.ENDED
     pairing.ended_at = now
+    pairing.top_up_at = None
     for meeting in pairing.meetings:
         if meeting.starts_at > now and meeting.status is MeetingStatus.SCHEDULED:
             meeting.status = MeetingStatus.CANCELLED

@@ -76,4 +76,11 @@ def unreachable(session: Session, delivery: Delivery, now: datetime) -> list[Pla
 
 
 RENDERERS: dict[str, Renderer] = {"invitation": render_invitation, "notice": render_notice}
-PLANNERS: list[Planner] = []
+
+
+def keep_meetings_ahead(session: Session, now: datetime) -> list[Planned]:
+    pairings.top_up(session, now=now)
+    return []
+
+
+PLANNERS: list[Planner] = [keep_meetings_ahead]

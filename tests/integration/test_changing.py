@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot.config import Settings
+from bot.jobs.outbox import Outbox
 from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus, Profile
-from bot.simulator import SlackClient, SlackSimulator
+from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
 from tests.integration.test_schedule import ADA, BART, NOW, dm_of, schedule, text_of
 
@@ -189,3 +191,14 @@ def test_a_leader_who_moves_timezone_keeps_the_1_1_time_and_is_told_once(
     assert len(dm_of(simulator, ADA)) == before + 1
     with Session(engine) as session:
         assert session.scalars(select(Pairing.zone)).one() == "America/New_York"
+
+
+def test_passes_keep_three_meetings_ahead_as_time_goes_by(
+    running: SlackClient, simulator: SlackSimulator, engine: Engine
+) -> None:
+    outbox = Outbox.for_deployment(Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url), engine)
+    later = datetime(2026, 12, 9, 12, 0, tzinfo=UTC)  # three meetings have passed
+    outbox.run_pass(later)
+    assert [at for at, _ in meetings(engine)][-3:] == ["12-15 15:00", "12-22 15:00", "12-29 15:00"]
+    outbox.run_pass(later)  # nothing more to do
+    assert len(meetings(engine)) == 6
