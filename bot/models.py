@@ -171,6 +171,9 @@ class Pairing(Base):
     # When the next meeting begins and the meetings ahead need topping up again; a pass reads
     # only the due ones through this index.
     top_up_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The invited person's counter-proposal ("Suggest another time"), in words the cadence
+    # parser reads back, while the leader has not answered it.
+    proposal: Mapped[str | None] = mapped_column(String(200))
 
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="pairing", order_by="Meeting.starts_at"

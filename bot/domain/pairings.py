@@ -341,3 +341,43 @@ def _set_plan(pairing: Pairing, plan: Schedule) -> None:
     pairing.zone = cadence.zone
     pairing.start = plan.start
     pairing.minutes = plan.minutes
+
+
+def propose(session: Session, pairing: Pairing, *, by: str, plan: Schedule, now: datetime) -> int:
+    """The invited person suggests another time; the leader is asked to accept or decline."""
+    if pairing.member_id != by:
+        raise SchedulingError("Only the invited person can suggest another time.")
+    if pairing.status is not PairingStatus.INVITED:
+        raise SchedulingError("This invitation is no longer open.")
+    pairing.proposal = (
+        f"{plan.cadence.describe()} starting {plan.start.isoformat()} for {plan.minutes} min"
+    )
+    session.flush()
+    subject = notice_subject(pairing, "proposal", int(now.timestamp()))
+    return _enqueue_now(session, pairing, subject, pairing.leader_id, now, kind="invitation")
+
+
+def answer_proposal(
+    session: Session,
+    pairing: Pairing,
+    *,
+    by: str,
+    accept_it: bool,
+    plan: Schedule | None,
+    now: datetime,
+) -> int:
+    """The leader accepts the suggestion (the 1:1 starts at that time) or declines it (the
+    invitation stays open as it was). The person is told either way."""
+    _require_leader(pairing, by, "answer a suggestion for")
+    if pairing.status is not PairingStatus.INVITED or pairing.proposal is None or plan is None:
+        raise SchedulingError("There is no open suggestion for this 1:1.")
+    outcome = "agreed" if accept_it else "declined"
+    if accept_it:
+        _set_plan(pairing, plan)
+        pairing.status = PairingStatus.ACTIVE
+        pairing.accepted_at = now
+        materialise(session, pairing, now=now)
+    pairing.proposal = None
+    session.flush()
+    subject = notice_subject(pairing, outcome, int(now.timestamp()))
+    return _tell(session, pairing, subject, pairing.member_id, now)

@@ -1,4 +1,4 @@
-"""Buttons: accepting an invitation, ending a 1:1."""
+"""Buttons: answering an invitation (accept, or suggest another time), ending a 1:1."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.domain import pairings
+from bot.domain.recurrence import parse_schedule
 from bot.slack import views
 
 
 def register(app: App, deps: Deps) -> None:
     register_accept(app, deps)
     register_end(app, deps)
+    register_suggestions(app, deps)
 
 
 def register_accept(app: App, deps: Deps) -> None:
@@ -71,4 +74,52 @@ def register_end(app: App, deps: Deps) -> None:
             replace_original=True,
             text=f"Your 1:1 with <@{other}> has ended; its history is kept. I've let them know.",
         )
+        deps.outbox.send_now([notice_id], now)
+
+
+def register_suggestions(app: App, deps: Deps) -> None:
+    @app.action("invitation_suggest")
+    def suggest(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        try:
+            with Session(deps.engine) as session:
+                pairing = session.get(pairings.Pairing, int(body["actions"][0]["value"]))
+                if pairing is None or pairing.member_id != body["user"]["id"]:
+                    raise pairings.SchedulingError("This invitation is not yours to answer.")
+                current = pairings.schedule_of(pairing).cadence.describe()
+                pairing_id = pairing.id
+        except (ValueError, KeyError, pairings.SchedulingError) as error:
+            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+            respond(replace_original=False, text=reason or "That button no longer works.")
+            return
+        client.views_open(
+            trigger_id=body["trigger_id"], view=views.suggest_form(pairing_id, current)
+        )
+
+    @app.action("proposal_accept")
+    @app.action("proposal_decline")
+    def answer(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        now = datetime.now(UTC)
+        agreed = body["actions"][0]["action_id"] == "proposal_accept"
+        try:
+            with Session(deps.engine) as session, session.begin():
+                pairing = session.get(pairings.Pairing, int(body["actions"][0]["value"]))
+                if pairing is None or pairing.team_id != body["team"]["id"]:
+                    raise pairings.SchedulingError("This suggestion is not yours to answer.")
+                plan = (
+                    parse_schedule(pairing.proposal, default_zone=pairing.zone, today=now.date())
+                    if pairing.proposal
+                    else None
+                )
+                notice_id = pairings.answer_proposal(
+                    session, pairing, by=body["user"]["id"], accept_it=agreed, plan=plan, now=now
+                )
+                member_id = pairing.member_id
+        except (ValueError, KeyError, pairings.SchedulingError) as error:
+            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+            respond(replace_original=False, text=reason or "That button no longer works.")
+            return
+        done = "Agreed: the 1:1 starts at that time." if agreed else "Kept your time."
+        respond(replace_original=True, text=f"{done} I've told <@{member_id}>.")
         deps.outbox.send_now([notice_id], now)

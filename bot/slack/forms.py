@@ -1,17 +1,27 @@
-"""Modal submissions: the schedule form."""
+"""Modal submissions: the schedule form, and suggesting another time."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.domain import pairings
+from bot.domain.recurrence import CadenceError, parse_schedule
+from bot.models import Pairing
 from bot.slack import commands, views
 
 
 def register(app: App, deps: Deps) -> None:
+    register_schedule(app, deps)
+    register_suggest(app, deps)
+
+
+def register_schedule(app: App, deps: Deps) -> None:
     @app.view("schedule_form")
     def schedule_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
         person, words = views.form_words(view["state"]["values"])
@@ -54,3 +64,33 @@ def _plain(mrkdwn: str) -> str:
         .replace("&gt;", ">")
         .replace("&amp;", "&")[:150]
     )
+
+
+def register_suggest(app: App, deps: Deps) -> None:
+    @app.view("suggest_form")
+    def suggest_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
+        user_id = body["user"]["id"]
+        words = (view["state"]["values"].get("when", {}).get("when", {}).get("value") or "").strip()
+        now = datetime.now(UTC)
+        try:
+            zone = client.users_info(user=user_id)["user"].get("tz") or "UTC"
+            plan = parse_schedule(words, default_zone=zone, today=now.date())
+            with Session(deps.engine) as session, session.begin():
+                pairing = session.get(Pairing, int(view.get("private_metadata") or 0))
+                if pairing is None or pairing.team_id != body["team"]["id"]:
+                    raise pairings.SchedulingError("This invitation is no longer open.")
+                delivery_id = pairings.propose(session, pairing, by=user_id, plan=plan, now=now)
+                leader_id = pairing.leader_id
+        except CadenceError as error:
+            fragment = error.fragment or words
+            ack(response_action="errors", errors={"when": _plain(f"{fragment}: {error.reason}")})
+            return
+        except (pairings.SchedulingError, ValueError) as error:
+            ack(response_action="errors", errors={"when": _plain(str(error))})
+            return
+        ack()
+        client.chat_postMessage(
+            channel=user_id,
+            text=f"I've asked <@{leader_id}> about {plan.cadence.describe()}; you'll hear back.",
+        )
+        deps.outbox.send_now([delivery_id], now)

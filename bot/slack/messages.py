@@ -22,6 +22,11 @@ def render_invitation(session: Session, delivery: Delivery) -> Message | None:
         return None
     words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
     first = pairings.next_meeting(pairing, now=delivery.due_at)
+    if ":proposal:" in delivery.subject:
+        if pairing.proposal is None:
+            return None  # answered already
+        blocks = views.proposal_blocks(pairing.id, pairing.member_id, pairing.proposal)
+        return Message(text="A suggestion for another time", blocks=blocks)
     if delivery.subject == pairings.accepted_subject(pairing):
         blocks = views.leader_told_accepted_blocks(pairing.member_id, first and first.starts_at)
         return Message(text="Your 1:1 invitation was accepted", blocks=blocks)
@@ -59,6 +64,10 @@ def render_notice(session: Session, delivery: Delivery) -> Message | None:
         words = pairings.schedule_of(pairing).cadence.describe()
         blocks = views.zone_changed_blocks(pairing.member_id, detail, words, following)
         return Message("Your timezone changed; your 1:1 keeps its time", blocks)
+    if event in ("agreed", "declined"):
+        words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
+        blocks = views.proposal_answered_blocks(other, event == "agreed", words, following)
+        return Message("Your suggestion was answered", blocks)
     if event == "rescheduled" and pairing.status is PairingStatus.ACTIVE:
         words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
         return Message("Your 1:1 has moved", views.rescheduled_blocks(other, words, following))

@@ -142,6 +142,12 @@ def invitation_blocks(pairing_id: int, leader_id: str, cadence_words: str, first
                     "text": {"type": "plain_text", "text": "Accept"},
                     "value": str(pairing_id),
                 },
+                {
+                    "type": "button",
+                    "action_id": "invitation_suggest",
+                    "text": {"type": "plain_text", "text": "Suggest another time"},
+                    "value": str(pairing_id),
+                },
             ],
         },
     ]
@@ -367,4 +373,63 @@ def zone_changed_blocks(
         f"Your Slack timezone is now {escape(new_zone)}. Your 1:1 with <@{member_id}> keeps "
         f"its time: {escape(words)}.{when} To move it with you, "
         f"`{COMMAND} reschedule @person … in {escape(new_zone)}`."
+    )
+
+
+def suggest_form(pairing_id: int, current: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": "suggest_form",
+        "private_metadata": str(pairing_id),
+        "title": {"type": "plain_text", "text": "Suggest another time"},
+        "submit": {"type": "plain_text", "text": "Suggest"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _input(
+                "when",
+                "When would suit you?",
+                {"type": "plain_text_input", "initial_value": current[:150], "max_length": 150},
+                hint={
+                    "type": "plain_text",
+                    "text": "For example: every other Thursday at 15:30 (your timezone unless "
+                    "you add one)",
+                },
+            )
+        ],
+    }
+
+
+def proposal_blocks(pairing_id: int, member_id: str, proposal: str) -> list[Block]:
+    return [
+        *_section(f"<@{member_id}> would like your 1:1 at another time: {escape(proposal)}."),
+        {
+            "type": "actions",
+            "block_id": "proposal",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "proposal_accept",
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": "Accept"},
+                    "value": str(pairing_id),
+                },
+                {
+                    "type": "button",
+                    "action_id": "proposal_decline",
+                    "text": {"type": "plain_text", "text": "Keep my time"},
+                    "value": str(pairing_id),
+                },
+            ],
+        },
+    ]
+
+
+def proposal_answered_blocks(
+    leader_id: str, agreed: bool, words: str, following: datetime | None
+) -> list[Block]:
+    if agreed:
+        return _section(f"<@{leader_id}> agreed: your 1:1 is {escape(words)}.{_next(following)}")
+    return _section(
+        f"<@{leader_id}> would rather keep the time first proposed ({escape(words)}). The "
+        "invitation is still open: accept it, or suggest another time."
     )
