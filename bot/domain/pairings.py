@@ -249,7 +249,8 @@ def _require_leader(pairing: Pairing, user_id: str, doing: str) -> None:
         raise SchedulingError(f"Only <@{pairing.leader_id}> can {doing} this 1:1.")
 
 
-def _other(pairing: Pairing, user_id: str) -> str:
+def other_of(pairing: Pairing, user_id: str) -> str:
+    """The other person of a 1:1."""
     return pairing.member_id if pairing.leader_id == user_id else pairing.leader_id
 
 
@@ -267,7 +268,7 @@ def skip(session: Session, pairing: Pairing, *, by: str, now: datetime) -> tuple
     meeting.status = MeetingStatus.SKIPPED
     materialise(session, pairing, now=now)
     subject = notice_subject(pairing, "skipped", meeting.id)
-    return meeting, _tell(session, pairing, subject, _other(pairing, by), now)
+    return meeting, _tell(session, pairing, subject, other_of(pairing, by), now)
 
 
 def pause(session: Session, pairing: Pairing, *, by: str) -> None:
@@ -306,7 +307,7 @@ def end(session: Session, pairing: Pairing, *, by: str, now: datetime) -> int:
         if meeting.starts_at > now and meeting.status is MeetingStatus.SCHEDULED:
             meeting.status = MeetingStatus.CANCELLED
     session.flush()
-    return _tell(session, pairing, notice_subject(pairing, "ended", by), _other(pairing, by), now)
+    return _tell(session, pairing, notice_subject(pairing, "ended", by), other_of(pairing, by), now)
 
 
 def reschedule(

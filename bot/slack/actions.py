@@ -65,7 +65,7 @@ def register_end(app: App, deps: Deps) -> None:
                 if pairing is None or pairing.team_id != body["team"]["id"]:
                     raise pairings.SchedulingError("This 1:1 is not yours to end.")
                 notice_id = pairings.end(session, pairing, by=user_id, now=now)
-                other = pairing.member_id if pairing.leader_id == user_id else pairing.leader_id
+                other = pairings.other_of(pairing, user_id)
         except (ValueError, KeyError, pairings.SchedulingError) as error:
             reason = str(error) if isinstance(error, pairings.SchedulingError) else None
             respond(replace_original=True, text=reason or "That button no longer works.")

@@ -170,10 +170,10 @@ def _with_pairing(
     command: dict[str, Any],
     client: WebClient,
     rest: str,
-    change: Callable[[Session, pairings.Pairing, datetime, str], tuple[str, list[int]]],
+    change: Callable[[Session, pairings.Pairing, datetime, str], tuple[str | Blocks, list[int]]],
 ) -> Answer:
     """Find your open 1:1 with the mentioned person and apply `change` to it in one unit of
-    work; `change` returns the reply and the deliveries to send at once."""
+    work; `change` returns the reply (words or blocks) and the deliveries to send at once."""
     try:
         other_id, words = _one_mention(rest)
         other = _person(client, other_id)
@@ -192,7 +192,10 @@ def _with_pairing(
         return views.problem_blocks(error.reason + ".", quoted=error.fragment or words), None
     except pairings.SchedulingError as error:
         return views.done_blocks(str(error)), None
-    return views.done_blocks(reply), lambda: deps.outbox.send_now(deliveries, datetime.now(UTC))
+    blocks = views.done_blocks(reply) if isinstance(reply, str) else reply
+    if not deliveries:
+        return blocks, None
+    return blocks, lambda: deps.outbox.send_now(deliveries, datetime.now(UTC))
 
 
 def _skip(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
@@ -240,21 +243,13 @@ def _reschedule(deps: Deps, command: dict[str, Any], client: WebClient, rest: st
 
 
 def _cancel(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
-    try:
-        other_id, _ = _one_mention(rest)
-        other = _person(client, other_id)
-    except Refused as refused:
-        return refused.blocks, None
-    except SlackApiError:
-        return views.problem_blocks("I can't find that person in this workspace."), None
-    with Session(deps.engine) as session:
-        try:
-            pairing = pairings.find_with(
-                session, team_id=command["team_id"], user_id=command["user_id"], other=other
-            )
-        except pairings.SchedulingError as error:
-            return views.done_blocks(str(error)), None
-        return views.cancel_confirm_blocks(pairing.id, other.id), None
+    """Ending a 1:1 asks first: the button does it (see `actions`)."""
+
+    def change(_session: Session, pairing: pairings.Pairing, _now: datetime, _: str):
+        other = pairings.other_of(pairing, command["user_id"])
+        return views.cancel_confirm_blocks(pairing.id, other), []
+
+    return _with_pairing(deps, command, client, rest, change)
 
 
 def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:

@@ -44,7 +44,7 @@ def render_notice(session: Session, delivery: Delivery) -> Message | None:
     if pairing is None or pairing.team_id != delivery.team_id:
         return None
     _, _, event, detail = delivery.subject.split(":", 3)
-    other = pairing.member_id if delivery.recipient == pairing.leader_id else pairing.leader_id
+    other = pairings.other_of(pairing, delivery.recipient)
     upcoming = pairings.next_meeting(pairing, now=delivery.due_at)
     following = upcoming.starts_at if upcoming else None
     if event == "unreachable":

@@ -135,19 +135,8 @@ def invitation_blocks(pairing_id: int, leader_id: str, cadence_words: str, first
             "type": "actions",
             "block_id": "invitation",
             "elements": [
-                {
-                    "type": "button",
-                    "action_id": "invitation_accept",
-                    "style": "primary",
-                    "text": {"type": "plain_text", "text": "Accept"},
-                    "value": str(pairing_id),
-                },
-                {
-                    "type": "button",
-                    "action_id": "invitation_suggest",
-                    "text": {"type": "plain_text", "text": "Suggest another time"},
-                    "value": str(pairing_id),
-                },
+                _button("invitation_accept", "Accept", pairing_id, style="primary"),
+                _button("invitation_suggest", "Suggest another time", pairing_id),
             ],
         },
     ]
@@ -254,15 +243,7 @@ def cancel_confirm_blocks(pairing_id: int, other_id: str) -> list[Block]:
         {
             "type": "actions",
             "block_id": "cancel",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": "pairing_end",
-                    "style": "danger",
-                    "text": {"type": "plain_text", "text": "End the 1:1"},
-                    "value": str(pairing_id),
-                }
-            ],
+            "elements": [_button("pairing_end", "End the 1:1", pairing_id, style="danger")],
         },
     ]
 
@@ -284,6 +265,18 @@ FORM_CADENCES = (
 )
 FORM_MINUTES = (15, 30, 45, 60, 90)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _button(action_id: str, label: str, pairing_id: int, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": str(pairing_id),
+    }
+    if style:
+        button["style"] = style
+    return button
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
@@ -406,19 +399,8 @@ def proposal_blocks(pairing_id: int, member_id: str, proposal: str) -> list[Bloc
             "type": "actions",
             "block_id": "proposal",
             "elements": [
-                {
-                    "type": "button",
-                    "action_id": "proposal_accept",
-                    "style": "primary",
-                    "text": {"type": "plain_text", "text": "Accept"},
-                    "value": str(pairing_id),
-                },
-                {
-                    "type": "button",
-                    "action_id": "proposal_decline",
-                    "text": {"type": "plain_text", "text": "Keep my time"},
-                    "value": str(pairing_id),
-                },
+                _button("proposal_accept", "Accept", pairing_id, style="primary"),
+                _button("proposal_decline", "Keep my time", pairing_id),
             ],
         },
     ]
