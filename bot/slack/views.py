@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.domain.recurrence import WEEKDAYS
 from bot.slack.mrkdwn import escape, quote_inline
 
 Block = dict[str, Any]
@@ -144,29 +145,15 @@ def invitation_blocks(pairing_id: int, leader_id: str, cadence_words: str, first
 
 def accepted_blocks(leader_id: str, first: datetime | None) -> list[Block]:
     when = f" The first one is {date_token(first)}." if first else ""
-    return [
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": f"You accepted the 1:1 with <@{leader_id}>.{when} I'll send you a few "
-                "questions the day before.",
-            },
-        }
-    ]
+    return _section(
+        f"You accepted the 1:1 with <@{leader_id}>.{when} I'll send you a few questions the "
+        "day before."
+    )
 
 
 def leader_told_accepted_blocks(member_id: str, first: datetime | None) -> list[Block]:
     when = f" Your first one is {date_token(first)}." if first else ""
-    return [
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": f"Good news: <@{member_id}> accepted your 1:1.{when}",
-            },
-        }
-    ]
+    return _section(f"Good news: <@{member_id}> accepted your 1:1.{when}")
 
 
 def list_blocks(rows: list[tuple[str, str, str, datetime | None]]) -> list[Block]:
@@ -196,17 +183,10 @@ def list_blocks(rows: list[tuple[str, str, str, datetime | None]]) -> list[Block
 
 
 def unreachable_blocks(person_id: str) -> list[Block]:
-    return [
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": f"I can't reach <@{person_id}> any more (their account may have been "
-                "deactivated), so I've paused your 1:1 with them and won't send anything "
-                "more for it.",
-            },
-        }
-    ]
+    return _section(
+        f"I can't reach <@{person_id}> any more (their account may have been deactivated), so "
+        "I've paused your 1:1 with them and won't send anything more for it."
+    )
 
 
 def _section(text: str) -> list[Block]:
@@ -264,7 +244,6 @@ FORM_CADENCES = (
     ("monthly on the last", "Monthly, the last"),
 )
 FORM_MINUTES = (15, 30, 45, 60, 90)
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _button(action_id: str, label: str, pairing_id: int, style: str | None = None) -> Block:
@@ -300,7 +279,7 @@ def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
     if member_id:
         person["initial_user"] = member_id
     cadences = [_option(value, label) for value, label in FORM_CADENCES]
-    days = [_option(day, day) for day in WEEKDAY_NAMES]
+    days = [_option(day, day) for day in WEEKDAYS]
     minutes = [_option(str(n), f"{n} minutes") for n in FORM_MINUTES]
     return {
         "type": "modal",
