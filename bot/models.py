@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -185,7 +186,11 @@ class Meeting(Base):
     history stays true when a cadence changes."""
 
     __tablename__ = "meetings"
-    __table_args__ = (UniqueConstraint("pairing_id", "starts_at"),)
+    __table_args__ = (
+        UniqueConstraint("pairing_id", "starts_at"),
+        # A pass finds the meetings whose prompts are not planned yet through this index.
+        Index("ix_meetings_unprompted", "prompts_planned_at", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"))
@@ -195,6 +200,7 @@ class Meeting(Base):
     status: Mapped[MeetingStatus] = mapped_column(
         Enum(MeetingStatus, native_enum=False, length=16, values_callable=_values)
     )
+    prompts_planned_at: Mapped[datetime | None]
 
     pairing: Mapped[Pairing] = relationship(back_populates="meetings")
 
@@ -213,3 +219,22 @@ class Profile(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     away_until: Mapped[date | None]
     updated_at: Mapped[datetime]
+
+
+class Answer(Base):
+    """One person's answer to one question before one meeting. Readable by the two people of
+    that 1:1 only. A mood not given is no row, never a default."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("meeting_id", "author_id", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    author_id: Mapped[str] = mapped_column(String(32))
+    question: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    mood: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    edited_after_start: Mapped[bool] = mapped_column(default=False)

@@ -68,9 +68,10 @@ class Planned:
     meeting_id: int | None = None
 
 
-# A renderer returns None when the message is no longer useful (its meeting has started,
-# say): the row is dropped and recorded as such. Planners run at the start of every pass.
-Renderer = Callable[[Session, Delivery], Message | None]
+# A renderer gets the pass's clock and returns None when the message is no longer useful
+# (its meeting has started, say): the row is dropped and recorded as such. Planners run at
+# the start of every pass.
+Renderer = Callable[[Session, Delivery, datetime], Message | None]
 Planner = Callable[[Session, datetime], Iterable[Planned]]
 # Told when a person can no longer be reached (UNREACHABLE errors), in the same transaction
 # that records the failure: pauses what depends on them and plans a word to whoever should know.
@@ -285,7 +286,7 @@ class Outbox:
         if render is None:
             return _failed(delivery, attempt, f"no renderer for kind {delivery.kind}")
         with Session(self.engine) as session:
-            message = render(session, delivery)
+            message = render(session, delivery, now)
         if message is None:
             return _Outcome(delivery, attempt, "dropped", {"state": DeliveryState.DROPPED})
         token = self.tokens(delivery.enterprise_id, delivery.team_id)

@@ -14,14 +14,14 @@ from bot.models import Delivery, Meeting, Pairing, PairingStatus
 from bot.slack import views
 
 
-def render_invitation(session: Session, delivery: Delivery) -> Message | None:
+def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Message | None:
     """The invitation to the person, or the leader's news that they accepted."""
     pairing_id = pairings.pairing_id_of(delivery.subject)
     pairing = session.get(Pairing, pairing_id) if pairing_id is not None else None
     if pairing is None or pairing.team_id != delivery.team_id:
         return None
     words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
-    first = pairings.next_meeting(pairing, now=delivery.due_at)
+    first = pairings.next_meeting(pairing, now=now)
     if ":proposal:" in delivery.subject:
         if pairing.proposal is None:
             return None  # answered already
@@ -32,12 +32,12 @@ def render_invitation(session: Session, delivery: Delivery) -> Message | None:
         return Message(text="Your 1:1 invitation was accepted", blocks=blocks)
     if pairing.status is not PairingStatus.INVITED:
         return None  # cancelled (or already answered) before it could go out
-    upcoming = occurrences(pairings.schedule_of(pairing), after=delivery.due_at, count=1)
+    upcoming = occurrences(pairings.schedule_of(pairing), after=now, count=1)
     blocks = views.invitation_blocks(pairing.id, pairing.leader_id, words, upcoming[0])
     return Message(text="An invitation to a regular 1:1", blocks=blocks)
 
 
-def render_notice(session: Session, delivery: Delivery) -> Message | None:
+def render_notice(session: Session, delivery: Delivery, now: datetime) -> Message | None:
     """A word about a 1:1 to one of its two people: skipped, ended, moved, or unreachable."""
     pairing_id = pairings.pairing_id_of(delivery.subject)
     pairing = session.get(Pairing, pairing_id) if pairing_id is not None else None
@@ -45,7 +45,7 @@ def render_notice(session: Session, delivery: Delivery) -> Message | None:
         return None
     _, _, event, detail = delivery.subject.split(":", 3)
     other = pairings.other_of(pairing, delivery.recipient)
-    upcoming = pairings.next_meeting(pairing, now=delivery.due_at)
+    upcoming = pairings.next_meeting(pairing, now=now)
     following = upcoming.starts_at if upcoming else None
     if event == "unreachable":
         return Message(

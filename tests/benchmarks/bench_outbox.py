@@ -38,7 +38,7 @@ KIND = "bench"
 TEAM = "T0SIMULATED"
 
 
-def render(_session: Session, delivery: Delivery) -> Message:
+def render(_session: Session, delivery: Delivery, _now: datetime) -> Message:
     return Message(text=f"Your 1:1 questions are ready ({delivery.subject})")
 
 

@@ -20,7 +20,7 @@ KIND = "test_note"
 CURRENT = {"greeting": "Hello"}  # what the test renderer reads at send time
 
 
-def render(_session: Session, delivery: Delivery) -> Message | None:
+def render(_session: Session, delivery: Delivery, _now: datetime) -> Message | None:
     if delivery.subject.startswith("stale"):
         return None
     return Message(text=f"{CURRENT['greeting']} {delivery.recipient} ({delivery.subject})")
