@@ -258,12 +258,20 @@ def _tell(session: Session, pairing: Pairing, subject: str, to: str, now: dateti
     return _enqueue_now(session, pairing, subject, to, now, kind="notice")
 
 
-def skip(session: Session, pairing: Pairing, *, by: str, now: datetime) -> tuple[Meeting, int]:
-    """Either person skips the next meeting only (skipped is not missed); the other is told."""
+def skip(
+    session: Session,
+    pairing: Pairing,
+    *,
+    by: str,
+    now: datetime,
+    meeting: Meeting | None = None,
+) -> tuple[Meeting, int]:
+    """Either person skips one meeting (the next, unless named; skipped is not missed); the
+    other is told."""
     if pairing.status is not PairingStatus.ACTIVE:
         raise SchedulingError(f"This 1:1 is {pairing.status.value}, so there is nothing to skip.")
-    meeting = next_meeting(pairing, now=now)
-    if meeting is None:
+    meeting = meeting or next_meeting(pairing, now=now)
+    if meeting is None or meeting.starts_at <= now or meeting.status is not MeetingStatus.SCHEDULED:
         raise SchedulingError("There is no upcoming meeting to skip.")
     meeting.status = MeetingStatus.SKIPPED
     materialise(session, pairing, now=now)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import pairings
+from bot.domain import checkins, pairings
 from bot.domain.recurrence import parse_schedule
 from bot.slack import views
 
@@ -19,6 +19,7 @@ def register(app: App, deps: Deps) -> None:
     register_accept(app, deps)
     register_end(app, deps)
     register_suggestions(app, deps)
+    register_prompts(app, deps)
 
 
 def register_accept(app: App, deps: Deps) -> None:
@@ -122,4 +123,64 @@ def register_suggestions(app: App, deps: Deps) -> None:
             return
         done = "Agreed: the 1:1 starts at that time." if agreed else "Kept your time."
         respond(replace_original=True, text=f"{done} I've told <@{member_id}>.")
+        deps.outbox.send_now([notice_id], now)
+
+
+def register_prompts(app: App, deps: Deps) -> None:
+    @app.action("prompt_answer")
+    def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        try:
+            with Session(deps.engine) as session:
+                meeting = checkins.meeting_for(
+                    session,
+                    meeting_id=int(body["actions"][0]["value"]),
+                    team_id=body["team"]["id"],
+                    user_id=user_id,
+                )
+                given = checkins.answers(session, meeting, user_id)
+                rows = [
+                    (
+                        q.key,
+                        q.text,
+                        q.mood,
+                        (given[q.key].mood if q.mood else given[q.key].text)
+                        if q.key in given
+                        else None,
+                    )
+                    for q in checkins.questions(meeting, user_id)
+                ]
+                form = views.answer_form(meeting.id, rows)
+        except (ValueError, KeyError, pairings.SchedulingError) as error:
+            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+            respond(replace_original=False, text=reason or "That button no longer works.")
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.action("prompt_skip")
+    def skip(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        now = datetime.now(UTC)
+        user_id = body["user"]["id"]
+        try:
+            with Session(deps.engine) as session, session.begin():
+                meeting = checkins.meeting_for(
+                    session,
+                    meeting_id=int(body["actions"][0]["value"]),
+                    team_id=body["team"]["id"],
+                    user_id=user_id,
+                )
+                _, notice_id = pairings.skip(
+                    session, meeting.pairing, by=user_id, now=now, meeting=meeting
+                )
+                skipped_at = meeting.starts_at
+        except (ValueError, KeyError, pairings.SchedulingError) as error:
+            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+            respond(replace_original=False, text=reason or "That button no longer works.")
+            return
+        respond(
+            replace_original=True,
+            text=f"Skipped the 1:1 on {views.date_token(skipped_at)}; only that one.",
+        )
         deps.outbox.send_now([notice_id], now)

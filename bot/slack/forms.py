@@ -1,4 +1,4 @@
-"""Modal submissions: the schedule form, and suggesting another time."""
+"""Modal submissions: the schedule form, suggesting another time, and answers."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import pairings
+from bot.domain import checkins, pairings
 from bot.domain.recurrence import CadenceError, parse_schedule
-from bot.models import Pairing
-from bot.slack import commands, views
+from bot.models import Delivery, Pairing
+from bot.slack import commands, messages, views
 
 
 def register(app: App, deps: Deps) -> None:
     register_schedule(app, deps)
     register_suggest(app, deps)
+    register_answers(app, deps)
 
 
 def register_schedule(app: App, deps: Deps) -> None:
@@ -94,3 +96,44 @@ def register_suggest(app: App, deps: Deps) -> None:
             text=f"I've asked <@{leader_id}> about {plan.cadence.describe()}; you'll hear back.",
         )
         deps.outbox.send_now([delivery_id], now)
+
+
+def register_answers(app: App, deps: Deps) -> None:
+    @app.view("answer_form")
+    def answer_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
+        user_id, now = body["user"]["id"], datetime.now(UTC)
+        state = view["state"]["values"]
+        given = {}
+        for key, elements in state.items():
+            element = elements.get(key, {})
+            option = element.get("selected_option")
+            given[key] = option.get("value") if option else element.get("value")
+        try:
+            with Session(deps.engine) as session, session.begin():
+                meeting = checkins.meeting_for(
+                    session,
+                    meeting_id=int(view.get("private_metadata") or 0),
+                    team_id=body["team"]["id"],
+                    user_id=user_id,
+                )
+                checkins.save_answers(session, meeting, author_id=user_id, given=given, now=now)
+                message = messages.prompt_message(session, meeting, user_id)
+                prompt = session.scalars(
+                    select(Delivery).where(
+                        Delivery.team_id == meeting.team_id,
+                        Delivery.kind == "prompt",
+                        Delivery.subject == checkins.prompt_subject(meeting),
+                        Delivery.recipient == user_id,
+                        Delivery.ts.is_not(None),
+                    )
+                ).first()
+                where = (prompt.channel, prompt.ts) if prompt else None
+        except (ValueError, pairings.SchedulingError) as error:
+            first = next(iter(state), "")
+            ack(response_action="errors", errors={first: _plain(str(error))})
+            return
+        ack()
+        if where is not None:  # the prompt shows the answers, updated in place
+            client.chat_update(
+                channel=where[0], ts=where[1], text=message.text, blocks=message.blocks
+            )

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.domain import pairings
+from bot.domain import checkins, pairings
 from bot.domain.recurrence import occurrences
 from bot.jobs.outbox import Message, Planned, Planner, Renderer
-from bot.models import Delivery, Meeting, Pairing, PairingStatus
+from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
 from bot.slack import views
 
 
@@ -84,7 +84,41 @@ def unreachable(session: Session, delivery: Delivery, now: datetime) -> list[Pla
     )
 
 
-RENDERERS: dict[str, Renderer] = {"invitation": render_invitation, "notice": render_notice}
+def render_prompt(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """The one DM each person gets for a meeting; dropped once the meeting has started, if
+    it was skipped or the 1:1 paused, or while the person is away."""
+    meeting = session.get(Meeting, delivery.meeting_id) if delivery.meeting_id else None
+    if (
+        meeting is None
+        or meeting.team_id != delivery.team_id
+        or meeting.starts_at <= now
+        or meeting.status is not MeetingStatus.SCHEDULED
+        or meeting.pairing.status is not PairingStatus.ACTIVE
+        or checkins.is_away(session, team_id=delivery.team_id, user_id=delivery.recipient, now=now)
+    ):
+        return None
+    return prompt_message(session, meeting, delivery.recipient)
+
+
+def prompt_message(session: Session, meeting: Meeting, person: str) -> Message:
+    """The prompt as it stands now (also used to update it in place as answers come in)."""
+    asked = checkins.questions(meeting, person)
+    given = checkins.answers(session, meeting, person)
+
+    def shown(key: str) -> str | None:
+        answer = given.get(key)
+        if answer is None:
+            return None
+        return str(answer.mood) if answer.mood is not None else answer.text
+
+    blocks = views.prompt_blocks(
+        meeting.id,
+        pairings.other_of(meeting.pairing, person),
+        meeting.starts_at,
+        [(question.text, shown(question.key)) for question in asked],
+        first=checkins.meeting_number(meeting) == 1,
+    )
+    return Message(text="A few questions before your 1:1", blocks=blocks)
 
 
 def keep_meetings_ahead(session: Session, now: datetime) -> list[Planned]:
@@ -92,4 +126,13 @@ def keep_meetings_ahead(session: Session, now: datetime) -> list[Planned]:
     return []
 
 
-PLANNERS: list[Planner] = [keep_meetings_ahead]
+def prompts(session: Session, now: datetime) -> list[Planned]:
+    return checkins.plan_prompts(session, now=now)
+
+
+PLANNERS: list[Planner] = [keep_meetings_ahead, prompts]
+RENDERERS: dict[str, Renderer] = {
+    "invitation": render_invitation,
+    "notice": render_notice,
+    "prompt": render_prompt,
+}

@@ -394,3 +394,100 @@ def proposal_answered_blocks(
         f"<@{leader_id}> would rather keep the time first proposed ({escape(words)}). The "
         "invitation is still open: accept it, or suggest another time."
     )
+
+
+def _text_blocks(prefix: str, text: str) -> list[Block]:
+    """User text as verbatim, escaped mrkdwn, split across sections so nothing is cut."""
+    room, pieces, piece = 2900 - len(prefix), [], ""
+    for char in text:  # split before escaping, so no entity (&amp;) is cut in two
+        escaped = escape(char)
+        if len(piece) + len(escaped) > room:
+            pieces.append(piece)
+            piece = ""
+        piece += escaped
+    pieces.append(piece)
+    blocks = []
+    for n, piece in enumerate(pieces):
+        lead = prefix if n == 0 else ""
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": lead + piece, "verbatim": True}}
+        )
+    return blocks
+
+
+def prompt_blocks(
+    meeting_id: int,
+    other_id: str,
+    starts_at: datetime,
+    questions: list[tuple[str, str | None]],
+    first: bool,
+) -> list[Block]:
+    """The one DM a person gets for a meeting: the questions (with their answers once given),
+    Answer and Skip this one. `questions` is (question, their answer or None)."""
+    intro = f"*Your 1:1 with <@{other_id}>* is {date_token(starts_at)}. " + (
+        "This first one is simply for the two of you to talk."
+        if first
+        else "A few questions, so it starts where it matters:"
+    )
+    blocks: list[Block] = _section(intro)
+    for n, (question, answer) in enumerate(questions, start=1):
+        blocks += _section(f"*{n}. {escape(question)}*")
+        if answer is not None:
+            blocks += _text_blocks("> ", answer)
+    answered = all(answer is not None for _, answer in questions)
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": "✓ Answered. You can change your answers until the meeting starts."
+                    if answered
+                    else "Only the two of you will see your answers. Reply here or use Answer.",
+                }
+            ],
+        }
+    )
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "prompt",
+            "elements": [
+                _button(
+                    "prompt_answer",
+                    "Change answers" if answered else "Answer",
+                    meeting_id,
+                    style=None if answered else "primary",
+                ),
+                _button("prompt_skip", "Skip this one", meeting_id),
+            ],
+        }
+    )
+    return blocks
+
+
+def answer_form(
+    meeting_id: int, questions: list[tuple[str, str, bool, str | int | None]]
+) -> dict[str, Any]:
+    """The Answer modal, prefilled. `questions`: (key, question, is mood, current answer)."""
+    moods = [_option(str(n), f"{n}") for n in range(1, 6)]
+    blocks = []
+    for key, question, mood, current in questions:
+        if mood:
+            element: dict[str, Any] = {"type": "static_select", "options": moods}
+            if current is not None:
+                element["initial_option"] = moods[int(current) - 1]
+        else:
+            element = {"type": "plain_text_input", "multiline": True, "max_length": 3000}
+            if current:
+                element["initial_value"] = str(current)
+        blocks.append(_input(key, question[:2000], element, optional=True))
+    return {
+        "type": "modal",
+        "callback_id": "answer_form",
+        "private_metadata": str(meeting_id),
+        "title": {"type": "plain_text", "text": "Before your 1:1"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }

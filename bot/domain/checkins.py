@@ -1,0 +1,152 @@
+"""The check-in before each meeting: when prompts are planned, which questions each person
+gets, and their answers. Only the two people of a 1:1 may read or write its answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.domain.pairings import SchedulingError
+from bot.domain.questions import ANSWER_LIMIT, MOOD_RANGE, Question, Role, questions_for
+from bot.jobs.outbox import Planned
+from bot.models import Answer, Meeting, MeetingStatus, Pairing, PairingStatus, Profile
+
+PROMPT_LEAD = timedelta(hours=24)
+PLAN_BATCH = 2000
+
+
+def prompt_subject(meeting: Meeting) -> str:
+    return f"meeting:{meeting.id}"
+
+
+def plan_prompts(session: Session, *, now: datetime) -> list[Planned]:
+    """Prompts for the meetings starting within `PROMPT_LEAD`, to both people, once each
+    (read through `ix_meetings_unprompted`). A meeting that began unprompted is only marked."""
+    due = session.scalars(
+        select(Meeting)
+        .where(Meeting.prompts_planned_at.is_(None), Meeting.starts_at <= now + PROMPT_LEAD)
+        .order_by(Meeting.starts_at)
+        .limit(PLAN_BATCH)
+    ).all()
+    planned = []
+    for meeting in due:
+        meeting.prompts_planned_at = now
+        pairing = meeting.pairing
+        if (
+            meeting.starts_at <= now
+            or meeting.status is not MeetingStatus.SCHEDULED
+            or pairing.status is not PairingStatus.ACTIVE
+        ):
+            continue
+        for person in (pairing.leader_id, pairing.member_id):
+            planned.append(
+                Planned(
+                    pairing.team_id,
+                    "prompt",
+                    prompt_subject(meeting),
+                    person,
+                    meeting.starts_at - PROMPT_LEAD,
+                    pairing.enterprise_id,
+                    meeting.id,
+                )
+            )
+    session.flush()
+    return planned
+
+
+def role_of(pairing: Pairing, user_id: str) -> Role:
+    if user_id == pairing.leader_id:
+        return Role.LEADER
+    if user_id == pairing.member_id:
+        return Role.MEMBER
+    raise SchedulingError("Only the two people of a 1:1 can see or answer it.")
+
+
+def meeting_for(session: Session, *, meeting_id: int, team_id: str, user_id: str) -> Meeting:
+    """The meeting, if `user_id` is one of its two people in this workspace."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.team_id != team_id:
+        raise SchedulingError("Only the two people of a 1:1 can see or answer it.")
+    role_of(meeting.pairing, user_id)
+    return meeting
+
+
+def meeting_number(meeting: Meeting) -> int:
+    """1 for a pair's first real meeting; skipped and cancelled ones do not count."""
+    return sum(
+        1
+        for other in meeting.pairing.meetings
+        if other.starts_at <= meeting.starts_at
+        and other.status in (MeetingStatus.SCHEDULED, MeetingStatus.HELD)
+    )
+
+
+def questions(meeting: Meeting, user_id: str) -> tuple[Question, ...]:
+    return questions_for(role_of(meeting.pairing, user_id), meeting_number(meeting))
+
+
+def answers(session: Session, meeting: Meeting, author_id: str) -> dict[str, Answer]:
+    rows = session.scalars(
+        select(Answer).where(Answer.meeting_id == meeting.id, Answer.author_id == author_id)
+    )
+    return {row.question: row for row in rows}
+
+
+def save_answers(
+    session: Session,
+    meeting: Meeting,
+    *,
+    author_id: str,
+    given: Mapping[str, str | int | None],
+    now: datetime,
+) -> None:
+    """Store what the author gave; an emptied answer is removed (a mood not given is missing,
+    never a default). Edits after the meeting started are marked."""
+    asked = {q.key: q for q in questions(meeting, author_id)}
+    existing = answers(session, meeting, author_id)
+    for key, value in given.items():
+        question = asked.get(key)
+        if question is None:
+            continue
+        row = existing.get(key)
+        empty = value is None or (isinstance(value, str) and not value.strip())
+        if empty:
+            if row is not None:
+                session.delete(row)
+            continue
+        if question.mood:
+            mood = int(value)
+            if mood not in MOOD_RANGE:
+                raise SchedulingError("A mood goes from 1 to 5.")
+            text, mood_value = None, mood
+        else:
+            text = str(value).strip()
+            if len(text) > ANSWER_LIMIT:
+                raise SchedulingError(f"An answer holds at most {ANSWER_LIMIT} characters.")
+            mood_value = None
+        if row is None:
+            row = Answer(
+                team_id=meeting.team_id,
+                meeting_id=meeting.id,
+                author_id=author_id,
+                question=key,
+                created_at=now,
+            )
+            session.add(row)
+        row.text, row.mood, row.updated_at = text, mood_value, now
+        row.edited_after_start = now >= meeting.starts_at
+    session.flush()
+
+
+def is_away(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
+    """Away today, in their own timezone when we know it."""
+    row = session.scalars(
+        select(Profile).where(Profile.team_id == team_id, Profile.user_id == user_id)
+    ).first()
+    if row is None or row.away_until is None:
+        return False
+    return row.away_until >= now.astimezone(ZoneInfo(row.tz or "UTC")).date()

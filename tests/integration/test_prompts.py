@@ -1,0 +1,155 @@
+"""Prompts before each meeting and answers by modal, driven by passes at chosen instants."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.jobs.outbox import Outbox
+from bot.models import Answer, Delivery, DeliveryState
+from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
+from tests.integration.test_schedule import ADA, BART, NOW, dm_of, schedule, text_of
+
+CAROL = "UCAROL00001"
+FIRST = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 New York
+WEEK = timedelta(days=7)
+
+
+@pytest.fixture
+def outbox(simulator: SlackSimulator, engine: Engine) -> Outbox:
+    return Outbox.for_deployment(Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url), engine)
+
+
+@pytest.fixture
+def pair(slack: SlackClient, simulator: SlackSimulator) -> SlackClient:
+    """Ada and Bart, weekly on Tuesdays at 10:00 New York, accepted a day ahead."""
+    simulator.add_user(CAROL, "carol")
+    with freeze_time("2026-11-23T14:00:00Z"):
+        schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
+        pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
+        slack.block_action(BART, "invitation_accept", pairing_id)
+    return slack
+
+
+def prompt_of(simulator: SlackSimulator, user: str) -> dict:
+    found = [
+        m for m in dm_of(simulator, user) if m["metadata"]["event_payload"]["kind"] == "prompt"
+    ]
+    assert found, f"no prompt for {user}"
+    return found[-1]
+
+
+def answer(slack: SlackClient, simulator: SlackSimulator, user: str, prompt: dict, **given):
+    meeting_id = prompt["blocks"][-1]["elements"][0]["value"]
+    slack.block_action(user, "prompt_answer", meeting_id)
+    view = simulator.calls_to("views.open")[-1].response["view"]
+    values = {
+        key: {key: {"selected_option": {"value": str(v)}} if key == "mood" else {"value": v}}
+        for key, v in given.items()
+    }
+    return slack.view_submission(user, view, values)
+
+
+def test_both_get_one_prompt_a_day_ahead_and_the_first_asks_one_open_question(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox
+) -> None:
+    assert outbox.run_pass(FIRST - timedelta(hours=25)).sent == 0
+    assert outbox.run_pass(FIRST - timedelta(hours=24)).sent == 2
+    for user, other in ((ADA, BART), (BART, ADA)):
+        shown = text_of(prompt_of(simulator, user)["blocks"])
+        assert f"*Your 1:1 with <@{other}>* is <!date^{int(FIRST.timestamp())}^" in shown
+        assert "This time is for us to talk. What's on your mind?" in shown
+        assert "What could I do differently" not in shown
+    assert outbox.run_pass(FIRST - timedelta(hours=23)).sent == 0  # once each
+
+
+def test_answers_by_modal_update_the_prompt_in_place_and_ping_nobody(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox, engine: Engine
+) -> None:
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    prompt = prompt_of(simulator, BART)
+    hostile = "<!channel> @here <@UADA0000001> & <script>" + " long" * 590  # 2,992 chars
+    with freeze_time(FIRST - timedelta(hours=20)):
+        assert answer(pair, simulator, BART, prompt, open=hostile).body == b""
+    (update,) = simulator.calls_to("chat.update")
+    assert update.args["ts"] == prompt["ts"]
+    shown = json.dumps(update.args["blocks"])
+    assert "&lt;!channel&gt; @here &lt;@UADA0000001&gt; &amp; &lt;script&gt;" in shown
+    assert '"verbatim": true' in shown
+    assert "Answered" in shown
+    texts = [b["text"]["text"] for b in update.args["blocks"] if b["type"] == "section"]
+    assert all(len(t) <= 3000 for t in texts)
+    assert "".join(texts).count(" long") == 590  # split, not cut
+    with Session(engine) as session:
+        saved = session.scalars(select(Answer)).one()
+        assert (saved.author_id, saved.question, saved.text) == (BART, "open", hostile)
+
+
+def test_only_the_two_people_can_open_or_save_answers(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox, engine: Engine
+) -> None:
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    prompt = prompt_of(simulator, BART)
+    meeting_id = prompt["blocks"][-1]["elements"][0]["value"]
+    pair.block_action(CAROL, "prompt_answer", meeting_id)
+    assert simulator.calls_to("views.open") == []
+    assert "Only the two people" in json.dumps(simulator.responses[-1])
+    forged = {
+        "type": "modal",
+        "callback_id": "answer_form",
+        "private_metadata": meeting_id,
+        "title": {"type": "plain_text", "text": "x"},
+        "blocks": [],
+    }
+    answer_ = pair.view_submission(CAROL, forged, {"open": {"open": {"value": "peek"}}})
+    assert answer_.json()["response_action"] == "errors"
+    with Session(engine) as session:
+        assert session.scalars(select(Answer)).all() == []
+
+
+def test_the_second_meeting_asks_more_and_a_mood_is_kept_as_given(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox, engine: Engine
+) -> None:
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    outbox.run_pass(FIRST + WEEK - timedelta(hours=24))
+    prompt = prompt_of(simulator, BART)
+    shown = text_of(prompt["blocks"])
+    assert "How have you been feeling about work lately?" in shown
+    assert "Is anything in your way or worrying you?" in shown
+    assert "This time is for us to talk" not in shown
+    with freeze_time(FIRST + WEEK - timedelta(hours=3)):
+        answer(pair, simulator, BART, prompt, mood=4, blockers="The build is slow")
+    with Session(engine) as session:
+        saved = {a.question: (a.mood, a.text) for a in session.scalars(select(Answer))}
+    assert saved == {"mood": (4, None), "blockers": (None, "The build is slow")}
+
+
+def test_no_prompt_after_the_meeting_started_or_while_away(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox, engine: Engine
+) -> None:
+    with freeze_time(NOW):
+        pair.slash_command(BART, "away until 2026-11-30")
+    report = outbox.run_pass(FIRST - timedelta(hours=2))
+    assert (report.sent, report.dropped) == (1, 1)  # Ada prompted; Bart is away
+    report = outbox.run_pass(FIRST + WEEK + timedelta(minutes=5))  # the pass ran late
+    with Session(engine) as session:
+        prompts = session.scalars(select(Delivery).where(Delivery.kind == "prompt")).all()
+    assert len(prompts) == 2  # the second meeting had begun: planned nothing for it
+    assert {d.state for d in prompts} == {DeliveryState.SENT, DeliveryState.DROPPED}
+
+
+def test_skip_this_one_from_the_prompt(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox
+) -> None:
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    prompt = prompt_of(simulator, BART)
+    with freeze_time(FIRST - timedelta(hours=5)):
+        pair.block_action(BART, "prompt_skip", prompt["blocks"][-1]["elements"][1]["value"])
+        assert "Skipped the 1:1" in json.dumps(simulator.responses[-1])
+    assert f"<@{BART}> is skipping your 1:1" in text_of(dm_of(simulator, ADA)[-1]["blocks"])
