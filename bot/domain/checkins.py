@@ -4,7 +4,7 @@ gets, and their answers. Only the two people of a 1:1 may read or write its answ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,6 +16,9 @@ from bot.jobs.outbox import Planned
 from bot.models import Answer, Meeting, MeetingStatus, Pairing, PairingStatus, Profile
 
 PROMPT_LEAD = timedelta(hours=24)
+NUDGE_LEAD = timedelta(hours=4)
+AGENDA_LEAD = timedelta(hours=1)
+WORKDAY = (time(9, 0), time(18, 0))  # local working hours, Monday to Friday
 PLAN_BATCH = 2000
 
 
@@ -23,9 +26,37 @@ def prompt_subject(meeting: Meeting) -> str:
     return f"meeting:{meeting.id}"
 
 
+def nudge_time(starts_at: datetime, zone: str) -> datetime | None:
+    """When to nudge someone who has not answered: `NUDGE_LEAD` before the meeting if that is
+    in their working hours; otherwise the latest working minute between the prompt and the
+    agenda (`AGENDA_LEAD` before); if there is none, no nudge at all."""
+    wanted = starts_at - NUDGE_LEAD
+    earliest, latest = starts_at - PROMPT_LEAD, starts_at - AGENDA_LEAD
+    tz = ZoneInfo(zone)
+    if _working(wanted, tz):
+        return wanted
+    day = latest.astimezone(tz).date()
+    while day >= earliest.astimezone(tz).date():
+        if day.weekday() < 5:
+            opens = datetime.combine(day, WORKDAY[0], tzinfo=tz).astimezone(UTC)
+            closes = datetime.combine(day, WORKDAY[1], tzinfo=tz).astimezone(UTC)
+            last = min(closes - timedelta(minutes=1), latest)
+            if last >= max(opens, earliest):
+                return last
+        day -= timedelta(days=1)
+    return None
+
+
+def _working(moment: datetime, tz: ZoneInfo) -> bool:
+    local = moment.astimezone(tz)
+    return local.weekday() < 5 and WORKDAY[0] <= local.time() < WORKDAY[1]
+
+
 def plan_prompts(session: Session, *, now: datetime) -> list[Planned]:
-    """Prompts for the meetings starting within `PROMPT_LEAD`, to both people, once each
-    (read through `ix_meetings_unprompted`). A meeting that began unprompted is only marked."""
+    """For each meeting starting within `PROMPT_LEAD` (read through `ix_meetings_unprompted`),
+    once: a prompt to each person, a nudge in their working hours (sent only if they have not
+    answered by then), and the agenda before the meeting. A meeting that began unprompted is
+    only marked."""
     due = session.scalars(
         select(Meeting)
         .where(Meeting.prompts_planned_at.is_(None), Meeting.starts_at <= now + PROMPT_LEAD)
@@ -43,17 +74,30 @@ def plan_prompts(session: Session, *, now: datetime) -> list[Planned]:
         ):
             continue
         for person in (pairing.leader_id, pairing.member_id):
-            planned.append(
-                Planned(
-                    pairing.team_id,
-                    "prompt",
-                    prompt_subject(meeting),
-                    person,
-                    meeting.starts_at - PROMPT_LEAD,
-                    pairing.enterprise_id,
-                    meeting.id,
+            zone = session.scalar(
+                select(Profile.tz).where(
+                    Profile.team_id == pairing.team_id, Profile.user_id == person
                 )
             )
+            nudge_at = nudge_time(meeting.starts_at, zone or pairing.zone)
+            for kind, due in (
+                ("prompt", meeting.starts_at - PROMPT_LEAD),
+                ("nudge", nudge_at),
+                ("agenda", meeting.starts_at - AGENDA_LEAD),
+            ):
+                if due is None:
+                    continue
+                planned.append(
+                    Planned(
+                        pairing.team_id,
+                        kind,
+                        prompt_subject(meeting),
+                        person,
+                        due,
+                        pairing.enterprise_id,
+                        meeting.id,
+                    )
+                )
     session.flush()
     return planned
 

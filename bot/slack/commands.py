@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.deps import Deps
 from bot.domain import pairings, profiles
 from bot.domain.recurrence import CadenceError, occurrences, parse_schedule
-from bot.slack import views
+from bot.slack import messages, views
 from bot.slack.views import COMMAND, HELP_LINES, help_blocks
 
 logger = logging.getLogger(__name__)
@@ -252,6 +252,18 @@ def _cancel(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
     return _with_pairing(deps, command, client, rest, change)
 
 
+def _agenda(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    """The agenda of your next 1:1 with someone, on demand, to either of the two only."""
+
+    def change(session: Session, pairing: pairings.Pairing, now: datetime, _: str):
+        meeting = pairings.next_meeting(pairing, now=now)
+        if meeting is None:
+            raise pairings.SchedulingError("There is no upcoming meeting yet.")
+        return messages.agenda_for(session, meeting, command["user_id"]), []
+
+    return _with_pairing(deps, command, client, rest, change)
+
+
 def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
     now = datetime.now(UTC)
     try:
@@ -285,6 +297,7 @@ HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = 
     "reschedule": _reschedule,
     "cancel": _cancel,
     "away": _away,
+    "agenda": _agenda,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import checkins, pairings
@@ -87,17 +88,8 @@ def unreachable(session: Session, delivery: Delivery, now: datetime) -> list[Pla
 def render_prompt(session: Session, delivery: Delivery, now: datetime) -> Message | None:
     """The one DM each person gets for a meeting; dropped once the meeting has started, if
     it was skipped or the 1:1 paused, or while the person is away."""
-    meeting = session.get(Meeting, delivery.meeting_id) if delivery.meeting_id else None
-    if (
-        meeting is None
-        or meeting.team_id != delivery.team_id
-        or meeting.starts_at <= now
-        or meeting.status is not MeetingStatus.SCHEDULED
-        or meeting.pairing.status is not PairingStatus.ACTIVE
-        or checkins.is_away(session, team_id=delivery.team_id, user_id=delivery.recipient, now=now)
-    ):
-        return None
-    return prompt_message(session, meeting, delivery.recipient)
+    meeting = _upcoming(session, delivery, now)
+    return None if meeting is None else prompt_message(session, meeting, delivery.recipient)
 
 
 def prompt_message(session: Session, meeting: Meeting, person: str) -> Message:
@@ -121,6 +113,77 @@ def prompt_message(session: Session, meeting: Meeting, person: str) -> Message:
     return Message(text="A few questions before your 1:1", blocks=blocks)
 
 
+def _upcoming(session: Session, delivery: Delivery, now: datetime) -> Meeting | None:
+    """The delivery's meeting while it is still ahead, running, and the person is here."""
+    meeting = session.get(Meeting, delivery.meeting_id) if delivery.meeting_id else None
+    if (
+        meeting is None
+        or meeting.team_id != delivery.team_id
+        or meeting.starts_at <= now
+        or meeting.status is not MeetingStatus.SCHEDULED
+        or meeting.pairing.status is not PairingStatus.ACTIVE
+        or checkins.is_away(session, team_id=delivery.team_id, user_id=delivery.recipient, now=now)
+    ):
+        return None
+    return meeting
+
+
+def _prompt_ts(session: Session, delivery: Delivery) -> str | None:
+    """The person's prompt for this meeting: the thread everything else goes into."""
+    return session.scalar(
+        select(Delivery.ts).where(
+            Delivery.team_id == delivery.team_id,
+            Delivery.kind == "prompt",
+            Delivery.subject == delivery.subject,
+            Delivery.recipient == delivery.recipient,
+        )
+    )
+
+
+def render_nudge(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """One nudge, in the prompt's thread, only to someone who has not answered."""
+    meeting = _upcoming(session, delivery, now)
+    thread = _prompt_ts(session, delivery)
+    if meeting is None or thread is None or checkins.answers(session, meeting, delivery.recipient):
+        return None
+    other = pairings.other_of(meeting.pairing, delivery.recipient)
+    blocks = views.nudge_blocks(meeting.id, other, meeting.starts_at)
+    return Message("A gentle reminder about your 1:1", blocks, thread_ts=thread)
+
+
+def render_agenda(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    meeting = _upcoming(session, delivery, now)
+    if meeting is None:
+        return None
+    blocks = agenda_for(session, meeting, delivery.recipient)
+    return Message("The agenda for your 1:1", blocks, thread_ts=_prompt_ts(session, delivery))
+
+
+def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
+    """The leader sees both people's answers; the other person sees the shared part (their
+    own answers). Nobody else gets here (`checkins.meeting_for` checks)."""
+    pairing = meeting.pairing
+    other = pairings.other_of(pairing, reader)
+    readers = [reader, other] if reader == pairing.leader_id else [reader]
+    parts = []
+    for person in readers:
+        given = checkins.answers(session, meeting, person)
+        rows = [
+            (
+                question.text,
+                None
+                if question.key not in given
+                else f"{given[question.key].mood}/5"
+                if question.mood
+                else given[question.key].text,
+            )
+            for question in checkins.questions(meeting, person)
+        ]
+        title = "Your answers" if person == reader else "Their answers"
+        parts.append((title, rows))
+    return views.agenda_blocks(other, meeting.starts_at, parts)
+
+
 def keep_meetings_ahead(session: Session, now: datetime) -> list[Planned]:
     pairings.top_up(session, now=now)
     return []
@@ -135,4 +198,6 @@ RENDERERS: dict[str, Renderer] = {
     "invitation": render_invitation,
     "notice": render_notice,
     "prompt": render_prompt,
+    "nudge": render_nudge,
+    "agenda": render_agenda,
 }

@@ -491,3 +491,35 @@ def answer_form(
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
     }
+
+
+def nudge_blocks(meeting_id: int, other_id: str, starts_at: datetime) -> list[Block]:
+    return [
+        *_section(
+            f"Your 1:1 with <@{other_id}> is {date_token(starts_at)}. A couple of minutes on "
+            "the questions above will make it better."
+        ),
+        {
+            "type": "actions",
+            "block_id": "nudge",
+            "elements": [_button("prompt_answer", "Answer", meeting_id, style="primary")],
+        },
+    ]
+
+
+def agenda_blocks(
+    other_id: str, starts_at: datetime, parts: list[tuple[str, list[tuple[str, str | None]]]]
+) -> list[Block]:
+    """The agenda: for each part (whose answers), its questions and answers, verbatim."""
+    blocks = _section(f"*Agenda for your 1:1 with <@{other_id}>*, {date_token(starts_at)}")
+    for title, rows in parts:
+        blocks.append({"type": "divider"})
+        blocks += _section(f"*{escape(title)}*")
+        if not rows:
+            blocks += _section("_Nothing prepared._")
+        for question, given in rows:
+            if given is None:
+                blocks += _section(f"{escape(question)}\n_not answered_")
+            else:
+                blocks += _text_blocks(f"{escape(question)}\n> ", given)
+    return blocks[:50]

@@ -136,7 +136,7 @@ def test_no_prompt_after_the_meeting_started_or_while_away(
     with freeze_time(NOW):
         pair.slash_command(BART, "away until 2026-11-30")
     report = outbox.run_pass(FIRST - timedelta(hours=2))
-    assert (report.sent, report.dropped) == (1, 1)  # Ada prompted; Bart is away
+    assert (report.sent, report.dropped) == (1, 2)  # Ada prompted; Bart away: no prompt, nudge
     report = outbox.run_pass(FIRST + WEEK + timedelta(minutes=5))  # the pass ran late
     with Session(engine) as session:
         prompts = session.scalars(select(Delivery).where(Delivery.kind == "prompt")).all()
@@ -153,3 +153,48 @@ def test_skip_this_one_from_the_prompt(
         pair.block_action(BART, "prompt_skip", prompt["blocks"][-1]["elements"][1]["value"])
         assert "Skipped the 1:1" in json.dumps(simulator.responses[-1])
     assert f"<@{BART}> is skipping your 1:1" in text_of(dm_of(simulator, ADA)[-1]["blocks"])
+
+
+def thread_replies(simulator: SlackSimulator, user: str, kind: str) -> list[dict]:
+    return [m for m in dm_of(simulator, user) if m["metadata"]["event_payload"]["kind"] == kind]
+
+
+def test_one_nudge_in_the_thread_only_to_whoever_has_not_answered(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox
+) -> None:
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    with freeze_time(FIRST - timedelta(hours=6)):
+        answer(pair, simulator, ADA, prompt_of(simulator, ADA), open="Roadmap")
+    # Bart (Warsaw) is nudged at 11:00 his time, 4 h before; Ada answered, so she is not.
+    report = outbox.run_pass(FIRST - timedelta(hours=4))
+    assert report.sent == 1
+    (nudge,) = thread_replies(simulator, BART, "nudge")
+    assert nudge["thread_ts"] == prompt_of(simulator, BART)["ts"]
+    assert "A couple of minutes" in text_of(nudge["blocks"])
+    report = outbox.run_pass(FIRST - timedelta(hours=1))  # Ada's nudge time: she answered
+    assert thread_replies(simulator, ADA, "nudge") == []
+    assert report.dropped == 1
+
+
+def test_the_agenda_gives_the_leader_both_sides_and_the_person_their_own(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox
+) -> None:
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    with freeze_time(FIRST - timedelta(hours=6)):
+        answer(pair, simulator, BART, prompt_of(simulator, BART), open="Career <b>plans</b>")
+        answer(pair, simulator, ADA, prompt_of(simulator, ADA), open="Team offsite")
+    outbox.run_pass(FIRST - timedelta(hours=1))
+    (leaders,) = thread_replies(simulator, ADA, "agenda")
+    (members,) = thread_replies(simulator, BART, "agenda")
+    assert leaders["thread_ts"] == prompt_of(simulator, ADA)["ts"]
+    shown = json.dumps(leaders["blocks"])
+    assert "Career &lt;b&gt;plans&lt;/b&gt;" in shown
+    assert "Team offsite" in shown
+    assert "Team offsite" not in json.dumps(members["blocks"])
+    assert "Career &lt;b&gt;plans&lt;/b&gt;" in json.dumps(members["blocks"])
+    with freeze_time(FIRST - timedelta(minutes=30)):
+        on_demand = pair.slash_command(ADA, f"agenda <@{BART}>").json()
+        assert "Career &lt;b&gt;plans&lt;/b&gt;" in json.dumps(on_demand["blocks"])
+        outsider = pair.slash_command(CAROL, f"agenda <@{BART}>").json()
+        assert "Career" not in json.dumps(outsider)
+        assert "You have no 1:1 with" in json.dumps(outsider)

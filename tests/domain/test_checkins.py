@@ -1,0 +1,30 @@
+"""When nudges go: working hours in the person's own zone, or not at all."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.checkins import nudge_time
+
+
+def local(moment: datetime | None, zone: str) -> str | None:
+    return None if moment is None else moment.astimezone(ZoneInfo(zone)).strftime("%a %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("starts", "zone", "expected"),
+    [
+        ("2026-11-24T15:00Z", "Europe/Warsaw", "Tue 12:00"),  # 4 h before, in working hours
+        ("2026-11-24T15:00Z", "America/New_York", "Tue 09:00"),  # 06:00 is quiet: 09:00
+        ("2026-11-23T14:30Z", "America/New_York", None),  # Monday 09:30: nothing after Friday
+        ("2026-11-24T01:00Z", "Asia/Tokyo", "Tue 09:00"),  # a 10:00 meeting in Tokyo
+        ("2026-11-28T15:00Z", "Europe/Warsaw", "Fri 17:59"),  # a Saturday meeting
+        ("2026-03-30T08:00Z", "Europe/Warsaw", "Mon 09:00"),  # 10:00 CEST, the day after DST
+    ],
+)
+def test_nudges_keep_to_working_hours(starts: str, zone: str, expected: str | None) -> None:
+    moment = datetime.fromisoformat(starts.replace("Z", "+00:00")).astimezone(UTC)
+    assert local(nudge_time(moment, zone), zone) == expected
