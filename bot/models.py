@@ -238,3 +238,36 @@ class Answer(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     edited_after_start: Mapped[bool] = mapped_column(default=False)
+
+
+class Note(Base):
+    """Notes after a meeting: shared (both people see them) or private (only the author)."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    author_id: Mapped[str] = mapped_column(String(32))
+    shared: Mapped[bool]
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ActionItem(Base):
+    """Something one of the two will do; open ones carry into every next agenda, across
+    skipped and rescheduled meetings, until ticked off."""
+
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    due: Mapped[date | None]
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]

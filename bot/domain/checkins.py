@@ -55,8 +55,8 @@ def _working(moment: datetime, tz: ZoneInfo) -> bool:
 def plan_prompts(session: Session, *, now: datetime) -> list[Planned]:
     """For each meeting starting within `PROMPT_LEAD` (read through `ix_meetings_unprompted`),
     once: a prompt to each person, a nudge in their working hours (sent only if they have not
-    answered by then), and the agenda before the meeting. A meeting that began unprompted is
-    only marked."""
+    answered by then), the agenda before the meeting, and a word after it to record notes.
+    A meeting that began unprompted is only marked."""
     due = session.scalars(
         select(Meeting)
         .where(Meeting.prompts_planned_at.is_(None), Meeting.starts_at <= now + PROMPT_LEAD)
@@ -84,6 +84,7 @@ def plan_prompts(session: Session, *, now: datetime) -> list[Planned]:
                 ("prompt", meeting.starts_at - PROMPT_LEAD),
                 ("nudge", nudge_at),
                 ("agenda", meeting.starts_at - AGENDA_LEAD),
+                ("followup", meeting.starts_at + timedelta(minutes=meeting.minutes)),
             ):
                 if due is None:
                     continue

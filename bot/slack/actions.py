@@ -10,9 +10,10 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import checkins, pairings
+from bot.domain import checkins, notes, pairings
 from bot.domain.recurrence import parse_schedule
 from bot.slack import views
+from bot.slack.mrkdwn import escape
 
 
 def register(app: App, deps: Deps) -> None:
@@ -20,6 +21,7 @@ def register(app: App, deps: Deps) -> None:
     register_end(app, deps)
     register_suggestions(app, deps)
     register_prompts(app, deps)
+    register_after(app, deps)
 
 
 def register_accept(app: App, deps: Deps) -> None:
@@ -184,3 +186,49 @@ def register_prompts(app: App, deps: Deps) -> None:
             text=f"Skipped the 1:1 on {views.date_token(skipped_at)}; only that one.",
         )
         deps.outbox.send_now([notice_id], now)
+
+
+def register_after(app: App, deps: Deps) -> None:
+    @app.action("followup_notes")
+    def add_notes(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        try:
+            with Session(deps.engine) as session:
+                meeting = checkins.meeting_for(
+                    session,
+                    meeting_id=int(body["actions"][0]["value"]),
+                    team_id=body["team"]["id"],
+                    user_id=user_id,
+                )
+                pairing = meeting.pairing
+                form = views.notes_form(
+                    meeting.id,
+                    user_id,
+                    pairings.other_of(pairing, user_id),
+                    leader=user_id == pairing.leader_id,
+                )
+        except (ValueError, KeyError, pairings.SchedulingError) as error:
+            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+            respond(replace_original=False, text=reason or "That button no longer works.")
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.action("action_done")
+    def done(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        try:
+            with Session(deps.engine) as session, session.begin():
+                item = notes.tick_off(
+                    session,
+                    item_id=int(body["actions"][0]["value"]),
+                    team_id=body["team"]["id"],
+                    user_id=body["user"]["id"],
+                    now=datetime.now(UTC),
+                )
+                text = item.text
+        except (ValueError, KeyError, pairings.SchedulingError) as error:
+            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+            respond(replace_original=False, text=reason or "That button no longer works.")
+            return
+        respond(replace_original=False, response_type="ephemeral", text=f"Done: {escape(text)}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import checkins, pairings
+from bot.domain import checkins, notes, pairings
 from bot.domain.recurrence import CadenceError, parse_schedule
 from bot.models import Delivery, Pairing
 from bot.slack import commands, messages, views
@@ -21,6 +21,7 @@ def register(app: App, deps: Deps) -> None:
     register_schedule(app, deps)
     register_suggest(app, deps)
     register_answers(app, deps)
+    register_notes(app, deps)
 
 
 def register_schedule(app: App, deps: Deps) -> None:
@@ -137,3 +138,44 @@ def register_answers(app: App, deps: Deps) -> None:
             client.chat_update(
                 channel=where[0], ts=where[1], text=message.text, blocks=message.blocks
             )
+
+
+def register_notes(app: App, deps: Deps) -> None:
+    @app.view("notes_form")
+    def notes_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user_id, now = body["user"]["id"], datetime.now(UTC)
+        state = view["state"]["values"]
+
+        def value(block: str) -> Any:
+            element = state.get(block, {}).get(block, {})
+            option = element.get("selected_option")
+            return (
+                option.get("value")
+                if option
+                else element.get("value") or element.get("selected_date")
+            )
+
+        try:
+            due = value("due")
+            with Session(deps.engine) as session, session.begin():
+                meeting = checkins.meeting_for(
+                    session,
+                    meeting_id=int(view.get("private_metadata") or 0),
+                    team_id=body["team"]["id"],
+                    user_id=user_id,
+                )
+                notes.record(
+                    session,
+                    meeting,
+                    author_id=user_id,
+                    shared=value("shared"),
+                    private=value("private"),
+                    item=value("item"),
+                    owner_id=value("owner"),
+                    due=date.fromisoformat(due) if due else None,
+                    now=now,
+                )
+        except (ValueError, pairings.SchedulingError) as error:
+            ack(response_action="errors", errors={next(iter(state), "shared"): _plain(str(error))})
+            return
+        ack()

@@ -3,12 +3,12 @@ time. Block Kit comes from `bot.slack.views`; the rules from `bot.domain`."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain import checkins, pairings
+from bot.domain import checkins, notes, pairings
 from bot.domain.recurrence import occurrences
 from bot.jobs.outbox import Message, Planned, Planner, Renderer
 from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
@@ -110,7 +110,8 @@ def prompt_message(session: Session, meeting: Meeting, person: str) -> Message:
         [(question.text, shown(question.key)) for question in asked],
         first=checkins.meeting_number(meeting) == 1,
     )
-    return Message(text="A few questions before your 1:1", blocks=blocks)
+    blocks = blocks[:-1] + items_of(session, meeting.pairing) + blocks[-1:]
+    return Message(text="A few questions before your 1:1", blocks=blocks[:50])
 
 
 def _upcoming(session: Session, delivery: Delivery, now: datetime) -> Meeting | None:
@@ -159,6 +160,34 @@ def render_agenda(session: Session, delivery: Delivery, now: datetime) -> Messag
     return Message("The agenda for your 1:1", blocks, thread_ts=_prompt_ts(session, delivery))
 
 
+FOLLOWUP_WINDOW = timedelta(days=3)
+
+
+def render_followup(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """After the meeting, a word to both to record notes; not for a skipped or cancelled one,
+    and not days late."""
+    meeting = session.get(Meeting, delivery.meeting_id) if delivery.meeting_id else None
+    if (
+        meeting is None
+        or meeting.team_id != delivery.team_id
+        or meeting.status is not MeetingStatus.SCHEDULED
+        or now - meeting.starts_at > FOLLOWUP_WINDOW
+    ):
+        return None
+    pairing = meeting.pairing
+    other = pairings.other_of(pairing, delivery.recipient)
+    blocks = views.followup_blocks(meeting.id, other, delivery.recipient == pairing.leader_id)
+    return Message("Notes from your 1:1", blocks, thread_ts=_prompt_ts(session, delivery))
+
+
+def items_of(session: Session, pairing: Pairing) -> list[dict]:
+    rows = [
+        (item.id, item.owner_id, item.text, item.due.isoformat() if item.due else None)
+        for item in notes.open_items(session, pairing)
+    ]
+    return views.items_blocks(rows)
+
+
 def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
     """The leader sees both people's answers; the other person sees the shared part (their
     own answers). Nobody else gets here (`checkins.meeting_for` checks)."""
@@ -181,7 +210,12 @@ def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
         ]
         title = "Your answers" if person == reader else "Their answers"
         parts.append((title, rows))
-    return views.agenda_blocks(other, meeting.starts_at, parts)
+    earlier = [
+        ("Shared notes from last time" if note.shared else "Your private notes", note.text)
+        for note in notes.last_shared_notes(session, meeting, reader)
+    ]
+    blocks = views.agenda_blocks(other, meeting.starts_at, parts, earlier)
+    return (blocks + items_of(session, pairing))[:50]
 
 
 def keep_meetings_ahead(session: Session, now: datetime) -> list[Planned]:
@@ -200,4 +234,5 @@ RENDERERS: dict[str, Renderer] = {
     "prompt": render_prompt,
     "nudge": render_nudge,
     "agenda": render_agenda,
+    "followup": render_followup,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -508,9 +509,13 @@ def nudge_blocks(meeting_id: int, other_id: str, starts_at: datetime) -> list[Bl
 
 
 def agenda_blocks(
-    other_id: str, starts_at: datetime, parts: list[tuple[str, list[tuple[str, str | None]]]]
+    other_id: str,
+    starts_at: datetime,
+    parts: list[tuple[str, list[tuple[str, str | None]]]],
+    earlier: Sequence[tuple[str, str]] = (),
 ) -> list[Block]:
-    """The agenda: for each part (whose answers), its questions and answers, verbatim."""
+    """The agenda: for each part (whose answers), its questions and answers, verbatim; then
+    notes from last time (title, text)."""
     blocks = _section(f"*Agenda for your 1:1 with <@{other_id}>*, {date_token(starts_at)}")
     for title, rows in parts:
         blocks.append({"type": "divider"})
@@ -522,4 +527,79 @@ def agenda_blocks(
                 blocks += _section(f"{escape(question)}\n_not answered_")
             else:
                 blocks += _text_blocks(f"{escape(question)}\n> ", given)
-    return blocks[:50]
+    for title, text in earlier:
+        blocks.append({"type": "divider"})
+        blocks += _text_blocks(f"*{escape(title)}*\n", text)
+    return blocks
+
+
+def items_blocks(items: list[tuple[int, str, str, str | None]]) -> list[Block]:
+    """Open action items, each with a Done button: (id, owner id, text, due date or None)."""
+    blocks = _section("*Open action items*") if items else []
+    for item_id, owner, text, due in items[:10]:
+        by = f" (by {due})" if due else ""
+        block = _text_blocks(f"<@{owner}>{by}: ", text)[0]
+        block["accessory"] = _button("action_done", "Done", item_id)
+        blocks.append(block)
+    if len(items) > 10:
+        blocks += _section(f"…and {len(items) - 10} more")
+    return blocks
+
+
+def followup_blocks(meeting_id: int, other_id: str, leader: bool) -> list[Block]:
+    private = " You can also keep private notes that only you will ever see." if leader else ""
+    return [
+        *_section(
+            f"How did your 1:1 with <@{other_id}> go? Write down what you agreed, so it is "
+            f"there next time: shared notes and action items.{private}"
+        ),
+        {
+            "type": "actions",
+            "block_id": "followup",
+            "elements": [_button("followup_notes", "Add notes", meeting_id, style="primary")],
+        },
+    ]
+
+
+def notes_form(meeting_id: int, me: str, other: str, leader: bool) -> dict[str, Any]:
+    owners = [_option(me, "Me"), _option(other, "The other person")]
+    blocks = [
+        _input(
+            "shared",
+            "Shared notes (both of you see these)",
+            {"type": "plain_text_input", "multiline": True, "max_length": 3000},
+            optional=True,
+        ),
+        _input(
+            "item",
+            "An action item",
+            {"type": "plain_text_input", "max_length": 300},
+            optional=True,
+        ),
+        _input(
+            "owner",
+            "Whose is it",
+            {"type": "static_select", "options": owners, "initial_option": owners[0]},
+            optional=True,
+        ),
+        _input("due", "Due", {"type": "datepicker"}, optional=True),
+    ]
+    if leader:
+        blocks.insert(
+            1,
+            _input(
+                "private",
+                "Private notes (only you, ever)",
+                {"type": "plain_text_input", "multiline": True, "max_length": 3000},
+                optional=True,
+            ),
+        )
+    return {
+        "type": "modal",
+        "callback_id": "notes_form",
+        "private_metadata": str(meeting_id),
+        "title": {"type": "plain_text", "text": "After your 1:1"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
