@@ -271,3 +271,18 @@ class ActionItem(Base):
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
+
+
+class Topic(Base):
+    """Something to talk about at the next meeting: shared (both see it) or private (only its
+    author, as a reminder to themselves)."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
+    author_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool]
+    created_at: Mapped[datetime]

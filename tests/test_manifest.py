@@ -35,6 +35,7 @@ class Recorder:
         self.commands: set[str] = set()
         self.events: set[str] = set()
         self.interactive: set[str] = set()
+        self.shortcuts: set[str] = set()
 
     def _note(self, kind: set[str], name: Any) -> Any:
         kind.add(name if isinstance(name, str) else json.dumps(name, sort_keys=True))
@@ -52,7 +53,10 @@ class Recorder:
     def action(self, name: Any, *_: Any, **__: Any) -> Any:
         return self._note(self.interactive, name)
 
-    view = shortcut = options = view_submission = view_closed = action
+    view = options = view_submission = view_closed = action
+
+    def shortcut(self, name: Any, *_: Any, **__: Any) -> Any:
+        return self._note(self.shortcuts, name)
 
     def middleware(self, middleware: Any) -> Any:
         return middleware
@@ -69,6 +73,7 @@ def registered() -> Recorder:
         union.commands |= recorder.commands
         union.events |= recorder.events
         union.interactive |= recorder.interactive
+        union.shortcuts |= recorder.shortcuts
     return union
 
 
@@ -104,6 +109,14 @@ def test_every_registered_command_is_in_the_manifest() -> None:
         assert command["url"].endswith("/slack/events")
 
 
+def test_every_registered_shortcut_is_in_the_manifest() -> None:
+    shortcuts = {s["callback_id"]: s for s in manifest.load()["features"].get("shortcuts", [])}
+    assert set(shortcuts) == registered().shortcuts
+    for shortcut in shortcuts.values():
+        assert len(shortcut["name"]) <= 24
+        assert shortcut["type"] in ("message", "global")
+
+
 def test_bot_events_are_exactly_those_the_code_listens_to() -> None:
     events = set(manifest.load()["settings"]["event_subscriptions"]["bot_events"])
     assert events == registered().events
@@ -114,7 +127,7 @@ def test_bot_scopes_are_exactly_those_the_code_needs() -> None:
     assert not unknown, f"add the scope of {unknown} to METHOD_SCOPES"
     needed = {METHOD_SCOPES[m] for m in called_methods()}
     needed |= {EVENT_SCOPES[e] for e in registered().events}
-    if registered().commands:
+    if registered().commands or registered().shortcuts:
         needed.add("commands")
     needed.discard(None)
     assert set(manifest.bot_scopes()) == needed

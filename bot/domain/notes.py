@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.domain.checkins import role_of
 from bot.domain.pairings import SchedulingError
 from bot.domain.questions import ANSWER_LIMIT, Role
-from bot.models import ActionItem, Meeting, MeetingStatus, Note, Pairing
+from bot.models import ActionItem, Meeting, MeetingStatus, Note, Pairing, Topic
 
 ITEM_LIMIT = 300
 
@@ -117,4 +117,48 @@ def last_shared_notes(session: Session, meeting: Meeting, reader: str) -> list[N
         note
         for note in session.scalars(select(Note).where(Note.meeting_id == previous.id))
         if note.shared or note.author_id == reader
+    ]
+
+
+TOPIC_LIMIT = 1000
+
+
+def add_topic(
+    session: Session, pairing: Pairing, *, author_id: str, text: str, shared: bool, now: datetime
+) -> Topic:
+    role_of(pairing, author_id)
+    text = text.strip()
+    if not text:
+        raise SchedulingError("Say what the topic is.")
+    if len(text) > TOPIC_LIMIT:
+        raise SchedulingError(f"A topic holds at most {TOPIC_LIMIT} characters.")
+    topic = Topic(
+        team_id=pairing.team_id,
+        pairing_id=pairing.id,
+        author_id=author_id,
+        text=text,
+        shared=shared,
+        created_at=now,
+    )
+    session.add(topic)
+    session.flush()
+    return topic
+
+
+def topics_for(session: Session, meeting: Meeting, reader: str) -> list[Topic]:
+    """Topics added since the pair's previous meeting began, that `reader` may see."""
+    previous = session.scalar(
+        select(Meeting.starts_at)
+        .where(Meeting.pairing_id == meeting.pairing_id, Meeting.starts_at < meeting.starts_at)
+        .order_by(Meeting.starts_at.desc())
+    )
+    query = select(Topic).where(
+        Topic.pairing_id == meeting.pairing_id, Topic.created_at < meeting.starts_at
+    )
+    if previous is not None:
+        query = query.where(Topic.created_at >= previous)
+    return [
+        topic
+        for topic in session.scalars(query.order_by(Topic.created_at))
+        if topic.shared or topic.author_id == reader
     ]

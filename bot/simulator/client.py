@@ -138,6 +138,24 @@ class SlackClient:
             payload["channel"] = {"id": "D" + user_id[1:], "name": "directmessage"}
         return self.interaction(payload, **kw)
 
+    def message_shortcut(
+        self, user_id: str, callback_id: str, text: str, *, author: str = "", **kw: Any
+    ) -> Response:
+        """A message shortcut ("…" on a message), as Slack sends a `message_action`."""
+        payload = self._interaction_base("message_action", user_id)
+        payload["callback_id"] = callback_id
+        payload["action_ts"] = f"{time.time():.6f}"
+        payload["message_ts"] = f"{time.time():.6f}"
+        payload["message"] = {
+            "type": "message",
+            "user": author or user_id,
+            "text": text,
+            "ts": payload["message_ts"],
+        }
+        payload["channel"] = {"id": "C0GENERAL01", "name": "general"}
+        payload["response_url"] = self.simulator.response_url()
+        return self.interaction(payload, **kw)
+
     def view_submission(
         self, user_id: str, view: dict[str, Any], values: dict[str, dict[str, Any]], **kw: Any
     ) -> Response:

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import pairings, profiles
+from bot.domain import notes, pairings, profiles
 from bot.domain.recurrence import CadenceError, occurrences, parse_schedule
 from bot.slack import messages, views
 from bot.slack.views import COMMAND, HELP_LINES, help_blocks
@@ -23,6 +23,7 @@ from bot.slack.views import COMMAND, HELP_LINES, help_blocks
 logger = logging.getLogger(__name__)
 
 SUBCOMMANDS = frozenset(example.split()[0] for example, _ in HELP_LINES)
+HISTORY_MEETINGS = 4
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 Blocks = list[dict[str, Any]]
 
@@ -264,6 +265,36 @@ def _agenda(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
     return _with_pairing(deps, command, client, rest, change)
 
 
+def _topic(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    """`topic @person [private] <text>`: something to talk about next time."""
+
+    def change(session: Session, pairing: pairings.Pairing, now: datetime, words: str):
+        private = words.lower().startswith("private")
+        text = words[len("private") :].lstrip(" :") if private else words
+        notes.add_topic(
+            session, pairing, author_id=command["user_id"], text=text, shared=not private, now=now
+        )
+        whom = "only you will see it" if private else "you'll both see it"
+        return f"Added to your next 1:1 ({whom}).", []
+
+    return _with_pairing(deps, command, client, rest, change)
+
+
+def _history(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    """Past meetings of this pair, for the two people only."""
+
+    def change(session: Session, pairing: pairings.Pairing, now: datetime, _: str):
+        past = [m for m in pairing.meetings if m.starts_at <= now][-HISTORY_MEETINGS:]
+        if not past:
+            return "No meetings yet.", []
+        blocks: Blocks = []
+        for meeting in reversed(past):
+            blocks += messages.agenda_for(session, meeting, command["user_id"])[:12]
+        return blocks[:50], []
+
+    return _with_pairing(deps, command, client, rest, change)
+
+
 def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
     now = datetime.now(UTC)
     try:
@@ -298,6 +329,8 @@ HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = 
     "cancel": _cancel,
     "away": _away,
     "agenda": _agenda,
+    "topic": _topic,
+    "history": _history,
 }
 
 

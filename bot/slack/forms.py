@@ -1,4 +1,4 @@
-"""Modal submissions: the schedule form, suggesting another time, and answers."""
+"""Modals: the schedule form, suggesting another time, answers, notes, and topics."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def register(app: App, deps: Deps) -> None:
     register_suggest(app, deps)
     register_answers(app, deps)
     register_notes(app, deps)
+    register_topics(app, deps)
 
 
 def register_schedule(app: App, deps: Deps) -> None:
@@ -177,5 +178,41 @@ def register_notes(app: App, deps: Deps) -> None:
                 )
         except (ValueError, pairings.SchedulingError) as error:
             ack(response_action="errors", errors={next(iter(state), "shared"): _plain(str(error))})
+            return
+        ack()
+
+
+def register_topics(app: App, deps: Deps) -> None:
+    @app.shortcut("add_to_next_1_1")
+    def add_to_next(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+        ack()
+        text = (shortcut.get("message") or {}).get("text") or ""
+        client.views_open(trigger_id=shortcut["trigger_id"], view=views.topic_form(text))
+
+    @app.view("topic_form")
+    def topic_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        state, user_id = view["state"]["values"], body["user"]["id"]
+        person = state.get("person", {}).get("person", {}).get("selected_user")
+        text = state.get("text", {}).get("text", {}).get("value") or ""
+        kind = (state.get("shared", {}).get("shared", {}).get("selected_option") or {}).get("value")
+        now = datetime.now(UTC)
+        try:
+            with Session(deps.engine) as session, session.begin():
+                pairing = pairings.find_open(
+                    session, team_id=body["team"]["id"], one=user_id, other=person or ""
+                )
+                if pairing is None:
+                    ack(response_action="errors", errors={"person": "You have no 1:1 with them."})
+                    return
+                notes.add_topic(
+                    session,
+                    pairing,
+                    author_id=user_id,
+                    text=text,
+                    shared=kind != "private",
+                    now=now,
+                )
+        except pairings.SchedulingError as error:
+            ack(response_action="errors", errors={"text": _plain(str(error))})
             return
         ack()

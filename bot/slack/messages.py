@@ -214,6 +214,10 @@ def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
         ("Shared notes from last time" if note.shared else "Your private notes", note.text)
         for note in notes.last_shared_notes(session, meeting, reader)
     ]
+    earlier += [
+        ("Topic" if topic.shared else "Your private topic", topic.text)
+        for topic in notes.topics_for(session, meeting, reader)
+    ]
     blocks = views.agenda_blocks(other, meeting.starts_at, parts, earlier)
     return (blocks + items_of(session, pairing))[:50]
 

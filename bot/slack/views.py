@@ -603,3 +603,35 @@ def notes_form(meeting_id: int, me: str, other: str, leader: bool) -> dict[str, 
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
     }
+
+
+def topic_form(text: str) -> dict[str, Any]:
+    kinds = [
+        _option("shared", "Shared: you'll both see it"),
+        _option("private", "Private: just me"),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": "topic_form",
+        "title": {"type": "plain_text", "text": "Add to next 1:1"},
+        "submit": {"type": "plain_text", "text": "Add"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _input("person", "Your 1:1 with", {"type": "users_select"}),
+            _input(
+                "text",
+                "Topic",
+                {
+                    "type": "plain_text_input",
+                    "multiline": True,
+                    "max_length": 1000,
+                    **({"initial_value": text[:1000]} if text else {}),
+                },
+            ),
+            _input(
+                "shared",
+                "Who sees it",
+                {"type": "radio_buttons", "options": kinds, "initial_option": kinds[0]},
+            ),
+        ],
+    }

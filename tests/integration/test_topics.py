@@ -1,0 +1,90 @@
+"""Topics for the next 1:1 (command and message shortcut) and the pair's history."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from freezegun import freeze_time
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from bot.jobs.outbox import Outbox
+from bot.models import Topic
+from bot.simulator import SlackClient, SlackSimulator
+from tests.integration.test_prompts import (  # noqa: F401 (fixtures)
+    ADA,
+    BART,
+    CAROL,
+    FIRST,
+    answer,
+    outbox,
+    pair,
+    prompt_of,
+    thread_replies,
+)
+
+
+def say(slack: SlackClient, user: str, text: str) -> str:
+    return json.dumps(slack.slash_command(user, text).json())
+
+
+def test_topics_reach_the_next_agenda_shared_or_private(
+    pair: SlackClient,  # noqa: F811
+    simulator: SlackSimulator,
+    outbox: Outbox,  # noqa: F811
+) -> None:
+    with freeze_time(FIRST - timedelta(days=1)):
+        assert "you'll both see it" in say(pair, BART, f"topic <@{ADA}> The <!channel> offsite")
+        assert "only you will see it" in say(pair, ADA, f"topic <@{BART}> private: his raise")
+        assert "Say what the topic is" in say(pair, ADA, f"topic <@{BART}>")
+        assert "You have no 1:1 with" in say(pair, CAROL, f"topic <@{BART}> gossip")
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    outbox.run_pass(FIRST - timedelta(hours=1))
+    adas = json.dumps(thread_replies(simulator, ADA, "agenda")[-1]["blocks"])
+    barts = json.dumps(thread_replies(simulator, BART, "agenda")[-1]["blocks"])
+    assert "The &lt;!channel&gt; offsite" in adas
+    assert "The &lt;!channel&gt; offsite" in barts
+    assert "his raise" in adas
+    assert "his raise" not in barts
+
+
+def test_the_message_shortcut_adds_a_topic(
+    pair: SlackClient,  # noqa: F811
+    simulator: SlackSimulator,
+    engine: Engine,
+) -> None:
+    with freeze_time(FIRST - timedelta(days=1)):
+        answer_ = pair.message_shortcut(BART, "add_to_next_1_1", "Can we talk about <#C1|ops>?")
+        assert answer_.status == 200
+        view = simulator.calls_to("views.open")[-1].response["view"]
+        assert "Can we talk about" in json.dumps(view)
+        values = {
+            "person": {"person": {"selected_user": ADA}},
+            "text": {"text": {"value": "Can we talk about ops?"}},
+            "shared": {"shared": {"selected_option": {"value": "shared"}}},
+        }
+        assert pair.view_submission(BART, view, values).body == b""
+        stranger = pair.view_submission(
+            CAROL, view, {**values, "person": {"person": {"selected_user": BART}}}
+        )
+        assert stranger.json()["errors"]["person"] == "You have no 1:1 with them."
+    with Session(engine) as session:
+        (topic,) = session.scalars(select(Topic)).all()
+        assert (topic.author_id, topic.text, topic.shared) == (BART, "Can we talk about ops?", True)
+
+
+def test_history_for_the_two_people_only(
+    pair: SlackClient,  # noqa: F811
+    simulator: SlackSimulator,
+    outbox: Outbox,  # noqa: F811
+) -> None:
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    with freeze_time(FIRST - timedelta(hours=5)):
+        answer(pair, simulator, BART, prompt_of(simulator, BART), open="Feeling stretched")
+    with freeze_time(FIRST + timedelta(days=2)):
+        assert "Feeling stretched" in say(pair, ADA, f"history <@{BART}>")
+        assert "Feeling stretched" in say(pair, BART, f"history <@{ADA}>")
+        outsider = say(pair, CAROL, f"history <@{BART}>")
+        assert "Feeling stretched" not in outsider
+        assert "You have no 1:1 with" in outsider
