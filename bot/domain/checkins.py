@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 from bot.domain.pairings import SchedulingError
 from bot.domain.questions import ANSWER_LIMIT, MOOD_RANGE, Question, Role, questions_for
 from bot.jobs.outbox import Planned
-from bot.models import Answer, Meeting, MeetingStatus, Pairing, PairingStatus, Profile
+from bot.models import (
+    Answer,
+    Delivery,
+    Meeting,
+    MeetingStatus,
+    Pairing,
+    PairingStatus,
+    Profile,
+)
 
 PROMPT_LEAD = timedelta(hours=24)
 NUDGE_LEAD = timedelta(hours=4)
@@ -195,3 +203,78 @@ def is_away(session: Session, *, team_id: str, user_id: str, now: datetime) -> b
     if row is None or row.away_until is None:
         return False
     return row.away_until >= now.astimezone(ZoneInfo(row.tz or "UTC")).date()
+
+
+SKIP_WORDS = frozenset({"skip", "pass", "-", "n/a"})
+
+
+def open_meeting(session: Session, *, team_id: str, user_id: str, now: datetime) -> Meeting | None:
+    """The meeting someone is being asked about now: prompted, not yet begun, the soonest."""
+    return session.scalars(
+        select(Meeting)
+        .join(Delivery, Delivery.meeting_id == Meeting.id)
+        .where(
+            Delivery.team_id == team_id,
+            Delivery.kind == "prompt",
+            Delivery.recipient == user_id,
+            Delivery.ts.is_not(None),
+            Meeting.starts_at > now,
+            Meeting.status == MeetingStatus.SCHEDULED,
+        )
+        .order_by(Meeting.starts_at)
+    ).first()
+
+
+def next_question(session: Session, meeting: Meeting, user_id: str) -> Question | None:
+    """The first question not yet answered (or skipped), in order."""
+    given = answers(session, meeting, user_id)
+    return next((q for q in questions(meeting, user_id) if q.key not in given), None)
+
+
+def answer_in_turn(
+    session: Session, meeting: Meeting, *, user_id: str, text: str, now: datetime
+) -> tuple[Question | None, Question | None]:
+    """A plain reply in the DM answers the next open question ("skip" passes it by).
+    Returns (the question answered or None if the reply could not be used, the next one)."""
+    question = next_question(session, meeting, user_id)
+    if question is None:
+        return None, None
+    reply = text.strip()
+    if reply.lower() in SKIP_WORDS:
+        _mark_skipped(session, meeting, user_id, question.key, now)
+    elif question.mood:
+        if reply not in {str(n) for n in MOOD_RANGE}:
+            return None, question
+        save_answers(session, meeting, author_id=user_id, given={question.key: reply}, now=now)
+    else:
+        save_answers(
+            session, meeting, author_id=user_id, given={question.key: reply[:ANSWER_LIMIT]}, now=now
+        )
+    return question, next_question(session, meeting, user_id)
+
+
+def _mark_skipped(session: Session, meeting: Meeting, user_id: str, key: str, now: datetime):
+    """A question passed by: a row with neither text nor mood, so the turn moves on and the
+    agenda shows it as skipped (a skipped mood stays missing)."""
+    session.add(
+        Answer(
+            team_id=meeting.team_id,
+            meeting_id=meeting.id,
+            author_id=user_id,
+            question=key,
+            text=None,
+            mood=None,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    session.flush()
+
+
+def shown(answer: Answer | None, question: Question) -> str | None:
+    """An answer as words: None when not given, "(skipped)" when passed by."""
+    if answer is None:
+        return None
+    if answer.mood is not None:
+        return f"{answer.mood}/5"
+    return answer.text if answer.text is not None else "(skipped)"

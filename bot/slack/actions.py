@@ -152,7 +152,7 @@ def register_prompts(app: App, deps: Deps) -> None:
                         else None,
                     )
                     for q in checkins.questions(meeting, user_id)
-                ]
+                ]  # a skipped one prefills as empty
                 form = views.answer_form(meeting.id, rows)
         except (ValueError, KeyError, pairings.SchedulingError) as error:
             reason = str(error) if isinstance(error, pairings.SchedulingError) else None

@@ -7,15 +7,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltResponse, Say
+from slack_sdk import WebClient
 from sqlalchemy import Engine, delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import profiles
+from bot.domain import checkins, profiles
 from bot.jobs.outbox import enqueue_returning_id
 from bot.models import ProcessedEvent
+from bot.slack import messages, views
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,8 @@ def register(app: App, deps: Deps) -> None:
             )
             ids = [enqueue_returning_id(session, p, now=now) for p in planned]
         deps.outbox.send_now([i for i in ids if i is not None], now)
+
+    register_replies(app, deps)
 
     if app.installation_store is not None:
         # Bolt deletes the workspace's installation and bot rows from the installation store.
@@ -87,3 +91,33 @@ def single_workspace_uninstalled(body: dict[str, Any]) -> None:
         "SLACK_BOT_TOKEN no longer works, remove it from this deployment",
         body.get("team_id"),
     )
+
+
+def register_replies(app: App, deps: Deps) -> None:
+    """Answering by plain replies in the DM: one question at a time, `skip` passes one by,
+    and it resumes where the person left off."""
+
+    @app.message()
+    def reply(message: dict[str, Any], say: Say, client: WebClient, context: dict) -> None:
+        if message.get("channel_type") != "im" or message.get("subtype") or message.get("bot_id"):
+            return
+        user_id, team_id = message.get("user"), context.get("team_id")
+        if not user_id or not team_id:
+            return
+        now = datetime.now(UTC)
+        thread = message.get("thread_ts")
+        with Session(deps.engine) as session, session.begin():
+            meeting = checkins.open_meeting(session, team_id=team_id, user_id=user_id, now=now)
+            if meeting is None:
+                say(text=views.NOTHING_TO_ANSWER, thread_ts=thread)
+                return
+            answered, following = checkins.answer_in_turn(
+                session, meeting, user_id=user_id, text=message.get("text") or "", now=now
+            )
+            refreshed = messages.prompt_message(session, meeting, user_id)
+            where = messages.prompt_location(session, meeting, user_id)
+        say(text=views.turn_reply(answered, following), thread_ts=thread)
+        if answered is not None and where is not None:
+            client.chat_update(
+                channel=where[0], ts=where[1], text=refreshed.text, blocks=refreshed.blocks
+            )

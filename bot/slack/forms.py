@@ -7,13 +7,12 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.domain import checkins, notes, pairings
 from bot.domain.recurrence import CadenceError, parse_schedule
-from bot.models import Delivery, Pairing
+from bot.models import Pairing
 from bot.slack import commands, messages, views
 
 
@@ -120,16 +119,7 @@ def register_answers(app: App, deps: Deps) -> None:
                 )
                 checkins.save_answers(session, meeting, author_id=user_id, given=given, now=now)
                 message = messages.prompt_message(session, meeting, user_id)
-                prompt = session.scalars(
-                    select(Delivery).where(
-                        Delivery.team_id == meeting.team_id,
-                        Delivery.kind == "prompt",
-                        Delivery.subject == checkins.prompt_subject(meeting),
-                        Delivery.recipient == user_id,
-                        Delivery.ts.is_not(None),
-                    )
-                ).first()
-                where = (prompt.channel, prompt.ts) if prompt else None
+                where = messages.prompt_location(session, meeting, user_id)
         except (ValueError, pairings.SchedulingError) as error:
             first = next(iter(state), "")
             ack(response_action="errors", errors={first: _plain(str(error))})

@@ -96,18 +96,11 @@ def prompt_message(session: Session, meeting: Meeting, person: str) -> Message:
     """The prompt as it stands now (also used to update it in place as answers come in)."""
     asked = checkins.questions(meeting, person)
     given = checkins.answers(session, meeting, person)
-
-    def shown(key: str) -> str | None:
-        answer = given.get(key)
-        if answer is None:
-            return None
-        return str(answer.mood) if answer.mood is not None else answer.text
-
     blocks = views.prompt_blocks(
         meeting.id,
         pairings.other_of(meeting.pairing, person),
         meeting.starts_at,
-        [(question.text, shown(question.key)) for question in asked],
+        [(q.text, checkins.shown(given.get(q.key), q)) for q in asked],
         first=checkins.meeting_number(meeting) == 1,
     )
     blocks = blocks[:-1] + items_of(session, meeting.pairing) + blocks[-1:]
@@ -198,15 +191,8 @@ def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
     for person in readers:
         given = checkins.answers(session, meeting, person)
         rows = [
-            (
-                question.text,
-                None
-                if question.key not in given
-                else f"{given[question.key].mood}/5"
-                if question.mood
-                else given[question.key].text,
-            )
-            for question in checkins.questions(meeting, person)
+            (q.text, checkins.shown(given.get(q.key), q))
+            for q in checkins.questions(meeting, person)
         ]
         title = "Your answers" if person == reader else "Their answers"
         parts.append((title, rows))
@@ -220,6 +206,20 @@ def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
     ]
     blocks = views.agenda_blocks(other, meeting.starts_at, parts, earlier)
     return (blocks + items_of(session, pairing))[:50]
+
+
+def prompt_location(session: Session, meeting: Meeting, person: str) -> tuple[str, str] | None:
+    """(channel, ts) of the person's prompt for this meeting, to update it in place."""
+    row = session.execute(
+        select(Delivery.channel, Delivery.ts).where(
+            Delivery.team_id == meeting.team_id,
+            Delivery.kind == "prompt",
+            Delivery.subject == checkins.prompt_subject(meeting),
+            Delivery.recipient == person,
+            Delivery.ts.is_not(None),
+        )
+    ).first()
+    return (row.channel, row.ts) if row else None
 
 
 def keep_meetings_ahead(session: Session, now: datetime) -> list[Planned]:

@@ -635,3 +635,21 @@ def topic_form(text: str) -> dict[str, Any]:
             ),
         ],
     }
+
+
+NOTHING_TO_ANSWER = (
+    "Thanks! There's nothing to answer right now: I'll ask you a few questions the day before "
+    f"your next 1:1. `{COMMAND} help` shows what I can do."
+)
+
+
+def turn_reply(answered: Any, following: Any) -> str:
+    """What the bot says after a plain reply: the next question, or that it's all done."""
+    if answered is None and following is not None:
+        return f"A number from 1 to 5, please (or `skip`): {following.text}"
+    if following is None:
+        return (
+            "Thank you, that's everything for this 1:1. You can change your answers with the "
+            "Answer button until it starts."
+        )
+    return f"Got it. Next: *{escape(following.text)}* (or `skip`)"

@@ -37,10 +37,13 @@ def pair(slack: SlackClient, simulator: SlackSimulator) -> SlackClient:
     return slack
 
 
+def kind_of(message: dict) -> str | None:
+    """The delivery kind of a scheduled message; None for a conversational reply."""
+    return message.get("metadata", {}).get("event_payload", {}).get("kind")
+
+
 def prompt_of(simulator: SlackSimulator, user: str) -> dict:
-    found = [
-        m for m in dm_of(simulator, user) if m["metadata"]["event_payload"]["kind"] == "prompt"
-    ]
+    found = [m for m in dm_of(simulator, user) if kind_of(m) == "prompt"]
     assert found, f"no prompt for {user}"
     return found[-1]
 
@@ -156,7 +159,7 @@ def test_skip_this_one_from_the_prompt(
 
 
 def thread_replies(simulator: SlackSimulator, user: str, kind: str) -> list[dict]:
-    return [m for m in dm_of(simulator, user) if m["metadata"]["event_payload"]["kind"] == kind]
+    return [m for m in dm_of(simulator, user) if kind_of(m) == kind]
 
 
 def test_one_nudge_in_the_thread_only_to_whoever_has_not_answered(
