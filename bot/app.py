@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
-from bot import models
+from bot import crypto, models
 from bot.config import Settings
 from bot.deps import Deps
 from bot.installations import installation_store
@@ -54,6 +54,7 @@ def create_app(
 ) -> App:
     """The real Bolt app. Request verification stays on; tests use `process_before_response`
     so the database can be checked as soon as a request returns."""
+    crypto.configure(settings.encryption_key)
     oauth_settings = _oauth_settings(settings, engine) if settings.oauth_enabled else None
     token = None if oauth_settings else settings.bot_token
     logger = logging.getLogger("bot.bolt")

@@ -124,7 +124,8 @@ class Settings:
             )
         if self.encryption_key:
             try:
-                Fernet(self.encryption_key)
+                for key in self.encryption_key.split(","):
+                    Fernet(key.strip())
             except ValueError:
                 raise ConfigError(
                     "ONEONONE_ENCRYPTION_KEY is not a valid key: generate one with "

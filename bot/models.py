@@ -16,11 +16,12 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from bot.crypto import PrivateText
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -233,7 +234,7 @@ class Answer(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     author_id: Mapped[str] = mapped_column(String(32))
     question: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(PrivateText)
     mood: Mapped[int | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -250,7 +251,7 @@ class Note(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     author_id: Mapped[str] = mapped_column(String(32))
     shared: Mapped[bool]
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(PrivateText)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -266,7 +267,7 @@ class ActionItem(Base):
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     owner_id: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(PrivateText)
     due: Mapped[date | None]
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
@@ -283,6 +284,6 @@ class Topic(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id"), index=True)
     author_id: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(PrivateText)
     shared: Mapped[bool]
     created_at: Mapped[datetime]

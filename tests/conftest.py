@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from waitress import wasyncore
 
-from bot import db, web
+from bot import crypto, db, web
 from bot.app import create_app
 from bot.config import Settings, normalize_database_url
 from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
@@ -31,6 +31,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         if name.startswith(SCRUBBED_PREFIXES) or name in PROXIES:
             monkeypatch.delenv(name)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    crypto.configure(None)
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,10 @@ def test_password_is_hidden_when_shown() -> None:
         ({"DATABASE_URL": "::nonsense::"}, ("DATABASE_URL", "not a database URL")),
         ({"LOG_LEVEL": "chatty"}, ("LOG_LEVEL", "INFO")),
         ({"ONEONONE_ENCRYPTION_KEY": "short"}, ("ONEONONE_ENCRYPTION_KEY", "generate")),
+        (
+            {"ONEONONE_ENCRYPTION_KEY": Fernet.generate_key().decode() + ",bad"},
+            ("ONEONONE_ENCRYPTION_KEY", "generate"),
+        ),
     ],
 )
 def test_malformed_settings_are_one_plain_sentence(env: dict[str, str], names: tuple) -> None:

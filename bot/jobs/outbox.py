@@ -186,8 +186,10 @@ class Outbox:
     @classmethod
     def for_deployment(cls, settings: Settings, engine: Engine) -> Outbox:
         """The product's outbox: its messages are planned and rendered by `bot.slack.messages`."""
+        from bot import crypto
         from bot.slack import messages
 
+        crypto.configure(settings.encryption_key)
         return cls(
             engine,
             bot_tokens(settings, engine),
