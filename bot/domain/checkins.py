@@ -272,9 +272,12 @@ def _mark_skipped(session: Session, meeting: Meeting, user_id: str, key: str, no
 
 
 def shown(answer: Answer | None, question: Question) -> str | None:
-    """An answer as words: None when not given, "(skipped)" when passed by."""
+    """An answer as words: None when not given, "(skipped)" when passed by, and marked when
+    it was edited after the meeting began."""
     if answer is None:
         return None
     if answer.mood is not None:
-        return f"{answer.mood}/5"
-    return answer.text if answer.text is not None else "(skipped)"
+        words = f"{answer.mood}/5"
+    else:
+        words = answer.text if answer.text is not None else "(skipped)"
+    return f"{words} (edited after the meeting began)" if answer.edited_after_start else words

@@ -260,7 +260,9 @@ def _agenda(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
         meeting = pairings.next_meeting(pairing, now=now)
         if meeting is None:
             raise pairings.SchedulingError("There is no upcoming meeting yet.")
-        return messages.agenda_for(session, meeting, command["user_id"]), []
+        blocks = messages.agenda_for(session, meeting, command["user_id"])
+        # Anyone may prepare before their prompt arrives.
+        return [*blocks[:49], views.answer_button(meeting.id)], []
 
     return _with_pairing(deps, command, client, rest, change)
 

@@ -653,3 +653,11 @@ def turn_reply(answered: Any, following: Any) -> str:
             "Answer button until it starts."
         )
     return f"Got it. Next: *{escape(following.text)}* (or `skip`)"
+
+
+def answer_button(meeting_id: int) -> Block:
+    return {
+        "type": "actions",
+        "block_id": "prepare",
+        "elements": [_button("prompt_answer", "Answer now", meeting_id, style="primary")],
+    }

@@ -201,3 +201,23 @@ def test_the_agenda_gives_the_leader_both_sides_and_the_person_their_own(
         outsider = pair.slash_command(CAROL, f"agenda <@{BART}>").json()
         assert "Career" not in json.dumps(outsider)
         assert "You have no 1:1 with" in json.dumps(outsider)
+
+
+def test_answering_before_the_prompt_arrives_and_editing_after_it_began(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox, engine: Engine
+) -> None:
+    with freeze_time(FIRST - timedelta(days=3)):
+        agenda = pair.slash_command(BART, f"agenda <@{ADA}>").json()
+        button = agenda["blocks"][-1]["elements"][0]
+        assert button["action_id"] == "prompt_answer"
+        pair.block_action(BART, "prompt_answer", button["value"])
+        view = simulator.calls_to("views.open")[-1].response["view"]
+        pair.view_submission(BART, view, {"open": {"open": {"value": "Early thoughts"}}})
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    assert "Early thoughts" in json.dumps(prompt_of(simulator, BART)["blocks"])
+    with freeze_time(FIRST + timedelta(minutes=5)):
+        pair.block_action(BART, "prompt_answer", button["value"])
+        view = simulator.calls_to("views.open")[-1].response["view"]
+        pair.view_submission(BART, view, {"open": {"open": {"value": "Second thoughts"}}})
+        shown = json.dumps(pair.slash_command(ADA, f"history <@{BART}>").json())
+    assert "Second thoughts (edited after the meeting began)" in shown
