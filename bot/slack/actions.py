@@ -15,6 +15,17 @@ from bot.domain.recurrence import parse_schedule
 from bot.slack import views
 from bot.slack.mrkdwn import escape
 
+BUTTON_FAILURES = (ValueError, KeyError, pairings.SchedulingError)
+
+
+def _refuse(respond: Respond, error: Exception, *, replace: bool = False) -> None:
+    """A button that cannot do its work says why, and changes nothing."""
+    if isinstance(error, pairings.SchedulingError):
+        reason = str(error)
+    else:  # a forged or stale value
+        reason = "That button no longer works."
+    respond(response_type="ephemeral", replace_original=replace, text=reason)
+
 
 def register(app: App, deps: Deps) -> None:
     register_accept(app, deps)
@@ -42,13 +53,8 @@ def register_accept(app: App, deps: Deps) -> None:
                 first = pairings.next_meeting(pairing, now=now)
                 first_at = first.starts_at if first else None
                 leader_id = pairing.leader_id
-        except (ValueError, KeyError, pairings.SchedulingError) as error:
-            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=reason or "That button no longer works.",
-            )
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error)
             return
         blocks = views.accepted_blocks(leader_id, first_at)
         respond(replace_original=True, text="You accepted the 1:1", blocks=blocks)
@@ -69,9 +75,8 @@ def register_end(app: App, deps: Deps) -> None:
                     raise pairings.SchedulingError("This 1:1 is not yours to end.")
                 notice_id = pairings.end(session, pairing, by=user_id, now=now)
                 other = pairings.other_of(pairing, user_id)
-        except (ValueError, KeyError, pairings.SchedulingError) as error:
-            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-            respond(replace_original=True, text=reason or "That button no longer works.")
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error, replace=True)
             return
         respond(
             replace_original=True,
@@ -91,9 +96,8 @@ def register_suggestions(app: App, deps: Deps) -> None:
                     raise pairings.SchedulingError("This invitation is not yours to answer.")
                 current = pairings.schedule_of(pairing).cadence.describe()
                 pairing_id = pairing.id
-        except (ValueError, KeyError, pairings.SchedulingError) as error:
-            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-            respond(replace_original=False, text=reason or "That button no longer works.")
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error)
             return
         client.views_open(
             trigger_id=body["trigger_id"], view=views.suggest_form(pairing_id, current)
@@ -119,9 +123,8 @@ def register_suggestions(app: App, deps: Deps) -> None:
                     session, pairing, by=body["user"]["id"], accept_it=agreed, plan=plan, now=now
                 )
                 member_id = pairing.member_id
-        except (ValueError, KeyError, pairings.SchedulingError) as error:
-            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-            respond(replace_original=False, text=reason or "That button no longer works.")
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error)
             return
         done = "Agreed: the 1:1 starts at that time." if agreed else "Kept your time."
         respond(replace_original=True, text=f"{done} I've told <@{member_id}>.")
@@ -154,9 +157,8 @@ def register_prompts(app: App, deps: Deps) -> None:
                     for q in checkins.questions(meeting, user_id)
                 ]  # a skipped one prefills as empty
                 form = views.answer_form(meeting.id, rows)
-        except (ValueError, KeyError, pairings.SchedulingError) as error:
-            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-            respond(replace_original=False, text=reason or "That button no longer works.")
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error)
             return
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
@@ -177,9 +179,8 @@ def register_prompts(app: App, deps: Deps) -> None:
                     session, meeting.pairing, by=user_id, now=now, meeting=meeting
                 )
                 skipped_at = meeting.starts_at
-        except (ValueError, KeyError, pairings.SchedulingError) as error:
-            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-            respond(replace_original=False, text=reason or "That button no longer works.")
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error)
             return
         respond(
             replace_original=True,
@@ -208,9 +209,8 @@ def register_after(app: App, deps: Deps) -> None:
                     pairings.other_of(pairing, user_id),
                     leader=user_id == pairing.leader_id,
                 )
-        except (ValueError, KeyError, pairings.SchedulingError) as error:
-            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-            respond(replace_original=False, text=reason or "That button no longer works.")
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error)
             return
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
@@ -227,8 +227,7 @@ def register_after(app: App, deps: Deps) -> None:
                     now=datetime.now(UTC),
                 )
                 text = item.text
-        except (ValueError, KeyError, pairings.SchedulingError) as error:
-            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-            respond(replace_original=False, text=reason or "That button no longer works.")
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error)
             return
         respond(replace_original=False, response_type="ephemeral", text=f"Done: {escape(text)}")
