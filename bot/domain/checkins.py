@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.pairings import SchedulingError
@@ -16,6 +16,7 @@ from bot.jobs.outbox import Planned
 from bot.models import (
     Answer,
     Delivery,
+    DeliveryState,
     Meeting,
     MeetingStatus,
     Pairing,
@@ -53,6 +54,56 @@ def nudge_time(starts_at: datetime, zone: str) -> datetime | None:
                 return last
         day -= timedelta(days=1)
     return None
+
+
+def snooze(
+    session: Session, meeting: Meeting, *, user_id: str, choice: str, zone: str, now: datetime
+) -> Planned:
+    """ "Remind me later": a reminder at the chosen time, kept to the same rules as a nudge
+    (the person's working hours, before the agenda, dropped if they answer or go away)."""
+    role_of(meeting.pairing, user_id)
+    tz = ZoneInfo(zone)
+    if choice == "morning":
+        tomorrow = now.astimezone(tz).date() + timedelta(days=1)
+        wanted = datetime.combine(tomorrow, WORKDAY[0], tzinfo=tz).astimezone(UTC)
+    elif choice in ("1h", "3h"):
+        wanted = now + timedelta(hours=int(choice[0]))
+    else:
+        raise SchedulingError("Choose when to be reminded.")
+    latest = meeting.starts_at - AGENDA_LEAD
+    at = wanted
+    while not _working(at, tz) and at < latest:  # the next working minute
+        at = _next_opening(at, tz)
+    if at > latest:
+        raise SchedulingError("That would be after the agenda goes out: answer now instead.")
+    # The reminder asked for replaces any not yet sent, so there is only ever one.
+    session.execute(
+        update(Delivery)
+        .where(
+            Delivery.meeting_id == meeting.id,
+            Delivery.recipient == user_id,
+            Delivery.kind == "nudge",
+            Delivery.state == DeliveryState.PENDING,
+        )
+        .values(state=DeliveryState.DROPPED, last_error="replaced by Remind me later")
+    )
+    return Planned(
+        meeting.team_id,
+        "nudge",
+        f"{prompt_subject(meeting)}:snooze:{int(now.timestamp())}",
+        user_id,
+        at,
+        meeting.pairing.enterprise_id,
+        meeting.id,
+    )
+
+
+def _next_opening(moment: datetime, tz: ZoneInfo) -> datetime:
+    local = moment.astimezone(tz)
+    day = local.date() if local.time() < WORKDAY[0] else local.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, WORKDAY[0], tzinfo=tz).astimezone(UTC)
 
 
 def _working(moment: datetime, tz: ZoneInfo) -> bool:

@@ -114,21 +114,24 @@ class SlackClient:
         value: str = "",
         *,
         block_id: str = "actions",
+        selected: str | None = None,
         container: dict[str, Any] | None = None,
         view: dict[str, Any] | None = None,
         message: dict[str, Any] | None = None,
         **kw: Any,
     ) -> Response:
         payload = self._interaction_base("block_actions", user_id)
-        payload["actions"] = [
-            {
-                "type": "button",
-                "action_id": action_id,
-                "block_id": block_id,
-                "value": value,
-                "action_ts": f"{time.time():.6f}",
-            }
-        ]
+        action: dict[str, Any] = {
+            "type": "button",
+            "action_id": action_id,
+            "block_id": block_id,
+            "value": value,
+            "action_ts": f"{time.time():.6f}",
+        }
+        if selected is not None:  # a static_select: Slack sends the chosen option, no value
+            action = {**action, "type": "static_select", "selected_option": {"value": selected}}
+            del action["value"]
+        payload["actions"] = [action]
         payload["container"] = container or {"type": "message"}
         payload["response_url"] = self.simulator.response_url()
         if view is not None:

@@ -10,8 +10,9 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import checkins, notes, pairings
+from bot.domain import checkins, notes, pairings, profiles
 from bot.domain.recurrence import parse_schedule
+from bot.jobs.outbox import enqueue
 from bot.slack import views
 from bot.slack.mrkdwn import escape
 
@@ -33,6 +34,7 @@ def register(app: App, deps: Deps) -> None:
     register_suggestions(app, deps)
     register_prompts(app, deps)
     register_after(app, deps)
+    register_snooze(app, deps)
 
 
 def register_accept(app: App, deps: Deps) -> None:
@@ -231,3 +233,36 @@ def register_after(app: App, deps: Deps) -> None:
             _refuse(respond, error)
             return
         respond(replace_original=False, response_type="ephemeral", text=f"Done: {escape(text)}")
+
+
+def register_snooze(app: App, deps: Deps) -> None:
+    @app.action("prompt_snooze")
+    def snooze(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        now, user_id = datetime.now(UTC), body["user"]["id"]
+        try:
+            meeting_id, choice = body["actions"][0]["selected_option"]["value"].split(":")
+            with Session(deps.engine) as session, session.begin():
+                meeting = checkins.meeting_for(
+                    session, meeting_id=int(meeting_id), team_id=body["team"]["id"], user_id=user_id
+                )
+                zone = profiles.profile(
+                    session, team_id=meeting.team_id, user_id=user_id, now=now
+                ).tz
+                planned = checkins.snooze(
+                    session,
+                    meeting,
+                    user_id=user_id,
+                    choice=choice,
+                    zone=zone or meeting.pairing.zone,
+                    now=now,
+                )
+                enqueue(session, planned, now=now)
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error)
+            return
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=f"I'll remind you {views.date_token(planned.due_at)}.",
+        )

@@ -128,7 +128,7 @@ def _prompt_ts(session: Session, delivery: Delivery) -> str | None:
         select(Delivery.ts).where(
             Delivery.team_id == delivery.team_id,
             Delivery.kind == "prompt",
-            Delivery.subject == delivery.subject,
+            Delivery.meeting_id == delivery.meeting_id,
             Delivery.recipient == delivery.recipient,
         )
     )

@@ -233,6 +233,7 @@ def done_blocks(text: str) -> list[Block]:
     return _section(text)
 
 
+SNOOZE_CHOICES = (("1h", "In an hour"), ("3h", "In 3 hours"), ("morning", "Tomorrow morning"))
 FORM_CADENCES = (
     ("weekly", "Every week"),
     ("every 2 weeks", "Every 2 weeks"),
@@ -461,6 +462,14 @@ def prompt_blocks(
                     style=None if answered else "primary",
                 ),
                 _button("prompt_skip", "Skip this one", meeting_id),
+                {
+                    "type": "static_select",
+                    "action_id": "prompt_snooze",
+                    "placeholder": {"type": "plain_text", "text": "Remind me later"},
+                    "options": [
+                        _option(f"{meeting_id}:{key}", label) for key, label in SNOOZE_CHOICES
+                    ],
+                },
             ],
         }
     )

@@ -221,3 +221,26 @@ def test_answering_before_the_prompt_arrives_and_editing_after_it_began(
         pair.view_submission(BART, view, {"open": {"open": {"value": "Second thoughts"}}})
         shown = json.dumps(pair.slash_command(ADA, f"history <@{BART}>").json())
     assert "Second thoughts (edited after the meeting began)" in shown
+
+
+def test_remind_me_later_within_working_hours_once(
+    pair: SlackClient, simulator: SlackSimulator, outbox: Outbox
+) -> None:
+    outbox.run_pass(FIRST - timedelta(hours=24))  # Monday 10:00 New York
+    prompt = prompt_of(simulator, ADA)
+    select_ = prompt["blocks"][-1]["elements"][2]
+    assert select_["action_id"] == "prompt_snooze"
+    meeting_id = select_["options"][0]["value"].split(":")[0]
+    with freeze_time(FIRST - timedelta(hours=14)):  # Monday 20:00 New York: quiet hours
+        pair.block_action(ADA, "prompt_snooze", selected=f"{meeting_id}:1h")
+    said = json.dumps(simulator.responses[-1])
+    tuesday_nine = int((FIRST - timedelta(hours=1)).timestamp())  # Tuesday 09:00 New York
+    assert f"I'll remind you <!date^{tuesday_nine}^" in said
+    outbox.run_pass(FIRST - timedelta(hours=1))
+    (reminder,) = thread_replies(simulator, ADA, "nudge")  # hers replaced the planned one
+    assert reminder["thread_ts"] == prompt["ts"]
+    with freeze_time(FIRST - timedelta(minutes=30)):
+        pair.block_action(ADA, "prompt_snooze", selected=f"{meeting_id}:3h")
+    assert "after the agenda" in json.dumps(simulator.responses[-1])
+    pair.block_action("UCAROL00001", "prompt_snooze", selected=f"{meeting_id}:1h")
+    assert "Only the two people" in json.dumps(simulator.responses[-1])
