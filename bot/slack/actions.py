@@ -13,6 +13,7 @@ from bot.deps import Deps
 from bot.domain import checkins, notes, pairings, profiles
 from bot.domain.recurrence import parse_schedule
 from bot.jobs.outbox import enqueue
+from bot.models import Meeting
 from bot.slack import views
 from bot.slack.mrkdwn import escape
 
@@ -26,6 +27,16 @@ def _refuse(respond: Respond, error: Exception, *, replace: bool = False) -> Non
     else:  # a forged or stale value
         reason = "That button no longer works."
     respond(response_type="ephemeral", replace_original=replace, text=reason)
+
+
+def _meeting(session: Session, body: dict[str, Any]) -> Meeting:
+    """The meeting a button names, if the person who clicked is one of its two people."""
+    return checkins.meeting_for(
+        session,
+        meeting_id=int(body["actions"][0]["value"]),
+        team_id=body["team"]["id"],
+        user_id=body["user"]["id"],
+    )
 
 
 def register(app: App, deps: Deps) -> None:
@@ -140,12 +151,7 @@ def register_prompts(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session:
-                meeting = checkins.meeting_for(
-                    session,
-                    meeting_id=int(body["actions"][0]["value"]),
-                    team_id=body["team"]["id"],
-                    user_id=user_id,
-                )
+                meeting = _meeting(session, body)
                 given = checkins.answers(session, meeting, user_id)
                 rows = [
                     (
@@ -171,12 +177,7 @@ def register_prompts(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session, session.begin():
-                meeting = checkins.meeting_for(
-                    session,
-                    meeting_id=int(body["actions"][0]["value"]),
-                    team_id=body["team"]["id"],
-                    user_id=user_id,
-                )
+                meeting = _meeting(session, body)
                 _, notice_id = pairings.skip(
                     session, meeting.pairing, by=user_id, now=now, meeting=meeting
                 )
@@ -198,12 +199,7 @@ def register_after(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session:
-                meeting = checkins.meeting_for(
-                    session,
-                    meeting_id=int(body["actions"][0]["value"]),
-                    team_id=body["team"]["id"],
-                    user_id=user_id,
-                )
+                meeting = _meeting(session, body)
                 pairing = meeting.pairing
                 form = views.notes_form(
                     meeting.id,

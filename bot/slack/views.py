@@ -133,14 +133,11 @@ def invitation_blocks(pairing_id: int, leader_id: str, cadence_words: str, first
                 "just one: what's on your mind?",
             },
         },
-        {
-            "type": "actions",
-            "block_id": "invitation",
-            "elements": [
-                _button("invitation_accept", "Accept", pairing_id, style="primary"),
-                _button("invitation_suggest", "Suggest another time", pairing_id),
-            ],
-        },
+        _actions(
+            "invitation",
+            _button("invitation_accept", "Accept", pairing_id, style="primary"),
+            _button("invitation_suggest", "Suggest another time", pairing_id),
+        ),
     ]
 
 
@@ -221,11 +218,7 @@ def cancel_confirm_blocks(pairing_id: int, other_id: str) -> list[Block]:
             f"End your regular 1:1 with <@{other_id}>? Upcoming meetings are cancelled; what "
             "you both wrote is kept, private to the two of you. They'll be told kindly."
         ),
-        {
-            "type": "actions",
-            "block_id": "cancel",
-            "elements": [_button("pairing_end", "End the 1:1", pairing_id, style="danger")],
-        },
+        _actions("cancel", _button("pairing_end", "End the 1:1", pairing_id, style="danger")),
     ]
 
 
@@ -260,6 +253,31 @@ def _button(action_id: str, label: str, pairing_id: int, style: str | None = Non
     return button
 
 
+def _actions(block_id: str, *buttons: Block) -> Block:
+    return {"type": "actions", "block_id": block_id, "elements": list(buttons)}
+
+
+def _modal(
+    callback_id: str,
+    title: str,
+    submit: str,
+    *,
+    blocks: list[Block],
+    private_metadata: str | None = None,
+) -> dict[str, Any]:
+    modal: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": submit},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+    if private_metadata is not None:
+        modal["private_metadata"] = private_metadata
+    return modal
+
+
 def _option(value: str, label: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": label}, "value": value}
 
@@ -283,13 +301,11 @@ def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
     cadences = [_option(value, label) for value, label in FORM_CADENCES]
     days = [_option(day, day) for day in WEEKDAYS]
     minutes = [_option(str(n), f"{n} minutes") for n in FORM_MINUTES]
-    return {
-        "type": "modal",
-        "callback_id": "schedule_form",
-        "title": {"type": "plain_text", "text": "Schedule a 1:1"},
-        "submit": {"type": "plain_text", "text": "Invite"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
+    return _modal(
+        "schedule_form",
+        "Schedule a 1:1",
+        "Invite",
+        blocks=[
             _input("person", "With whom", person),
             _input(
                 "cadence",
@@ -315,7 +331,7 @@ def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
             ),
             _input("start", "Starting", {"type": "datepicker"}, optional=True),
         ],
-    }
+    )
 
 
 def form_words(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[str | None, str]:
@@ -351,14 +367,12 @@ def zone_changed_blocks(
 
 
 def suggest_form(pairing_id: int, current: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": "suggest_form",
-        "private_metadata": str(pairing_id),
-        "title": {"type": "plain_text", "text": "Suggest another time"},
-        "submit": {"type": "plain_text", "text": "Suggest"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
+    return _modal(
+        "suggest_form",
+        "Suggest another time",
+        "Suggest",
+        private_metadata=str(pairing_id),
+        blocks=[
             _input(
                 "when",
                 "When would suit you?",
@@ -370,20 +384,17 @@ def suggest_form(pairing_id: int, current: str) -> dict[str, Any]:
                 },
             )
         ],
-    }
+    )
 
 
 def proposal_blocks(pairing_id: int, member_id: str, proposal: str) -> list[Block]:
     return [
         *_section(f"<@{member_id}> would like your 1:1 at another time: {escape(proposal)}."),
-        {
-            "type": "actions",
-            "block_id": "proposal",
-            "elements": [
-                _button("proposal_accept", "Accept", pairing_id, style="primary"),
-                _button("proposal_decline", "Keep my time", pairing_id),
-            ],
-        },
+        _actions(
+            "proposal",
+            _button("proposal_accept", "Accept", pairing_id, style="primary"),
+            _button("proposal_decline", "Keep my time", pairing_id),
+        ),
     ]
 
 
@@ -492,15 +503,13 @@ def answer_form(
             if current:
                 element["initial_value"] = str(current)
         blocks.append(_input(key, question[:2000], element, optional=True))
-    return {
-        "type": "modal",
-        "callback_id": "answer_form",
-        "private_metadata": str(meeting_id),
-        "title": {"type": "plain_text", "text": "Before your 1:1"},
-        "submit": {"type": "plain_text", "text": "Save"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
-    }
+    return _modal(
+        "answer_form",
+        "Before your 1:1",
+        "Save",
+        private_metadata=str(meeting_id),
+        blocks=blocks,
+    )
 
 
 def nudge_blocks(meeting_id: int, other_id: str, starts_at: datetime) -> list[Block]:
@@ -509,11 +518,7 @@ def nudge_blocks(meeting_id: int, other_id: str, starts_at: datetime) -> list[Bl
             f"Your 1:1 with <@{other_id}> is {date_token(starts_at)}. A couple of minutes on "
             "the questions above will make it better."
         ),
-        {
-            "type": "actions",
-            "block_id": "nudge",
-            "elements": [_button("prompt_answer", "Answer", meeting_id, style="primary")],
-        },
+        _actions("nudge", _button("prompt_answer", "Answer", meeting_id, style="primary")),
     ]
 
 
@@ -562,11 +567,7 @@ def followup_blocks(meeting_id: int, other_id: str, leader: bool) -> list[Block]
             f"How did your 1:1 with <@{other_id}> go? Write down what you agreed, so it is "
             f"there next time: shared notes and action items.{private}"
         ),
-        {
-            "type": "actions",
-            "block_id": "followup",
-            "elements": [_button("followup_notes", "Add notes", meeting_id, style="primary")],
-        },
+        _actions("followup", _button("followup_notes", "Add notes", meeting_id, style="primary")),
     ]
 
 
@@ -603,15 +604,13 @@ def notes_form(meeting_id: int, me: str, other: str, leader: bool) -> dict[str, 
                 optional=True,
             ),
         )
-    return {
-        "type": "modal",
-        "callback_id": "notes_form",
-        "private_metadata": str(meeting_id),
-        "title": {"type": "plain_text", "text": "After your 1:1"},
-        "submit": {"type": "plain_text", "text": "Save"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
-    }
+    return _modal(
+        "notes_form",
+        "After your 1:1",
+        "Save",
+        private_metadata=str(meeting_id),
+        blocks=blocks,
+    )
 
 
 def topic_form(text: str) -> dict[str, Any]:
@@ -619,13 +618,11 @@ def topic_form(text: str) -> dict[str, Any]:
         _option("shared", "Shared: you'll both see it"),
         _option("private", "Private: just me"),
     ]
-    return {
-        "type": "modal",
-        "callback_id": "topic_form",
-        "title": {"type": "plain_text", "text": "Add to next 1:1"},
-        "submit": {"type": "plain_text", "text": "Add"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
+    return _modal(
+        "topic_form",
+        "Add to next 1:1",
+        "Add",
+        blocks=[
             _input("person", "Your 1:1 with", {"type": "users_select"}),
             _input(
                 "text",
@@ -643,7 +640,7 @@ def topic_form(text: str) -> dict[str, Any]:
                 {"type": "radio_buttons", "options": kinds, "initial_option": kinds[0]},
             ),
         ],
-    }
+    )
 
 
 NOTHING_TO_ANSWER = (
@@ -665,8 +662,4 @@ def turn_reply(answered: Any, following: Any) -> str:
 
 
 def answer_button(meeting_id: int) -> Block:
-    return {
-        "type": "actions",
-        "block_id": "prepare",
-        "elements": [_button("prompt_answer", "Answer now", meeting_id, style="primary")],
-    }
+    return _actions("prepare", _button("prompt_answer", "Answer now", meeting_id, style="primary"))
