@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
+    JSON,
     DateTime,
     Dialect,
     Enum,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -141,7 +143,8 @@ class PairingStatus(StrEnum):
 class MeetingStatus(StrEnum):
     SCHEDULED = "scheduled"
     SKIPPED = "skipped"  # someone chose to skip it; skipped is not missed
-    HELD = "held"
+    HELD = "held"  # it took place (its time passed while the 1:1 was running)
+    MISSED = "missed"  # its time passed, but one of the two said it did not happen
     CANCELLED = "cancelled"  # the 1:1 ended or was rescheduled before this meeting
 
 
@@ -191,6 +194,8 @@ class Meeting(Base):
         UniqueConstraint("pairing_id", "starts_at"),
         # A pass finds the meetings whose prompts are not planned yet through this index.
         Index("ix_meetings_unprompted", "prompts_planned_at", "starts_at"),
+        # A pass finds the meetings that have begun and are not yet marked held here.
+        Index("ix_meetings_open", "status", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -208,8 +213,9 @@ class Meeting(Base):
 
 class Profile(Base):
     """What we keep about one person in a workspace: their last known Slack timezone (to
-    notice when it changes) and when they are away (no prompts or nudges until `away_until`,
-    a local date, inclusive, in every 1:1 they are in)."""
+    notice when it changes) and status, when they are away (no prompts or nudges until
+    `away_until`, a local date, inclusive, in every 1:1 they are in), and their settings.
+    `bot.domain.preferences` reads the settings; a person without a row has the defaults."""
 
     __tablename__ = "profiles"
     __table_args__ = (UniqueConstraint("team_id", "user_id"),)
@@ -220,6 +226,29 @@ class Profile(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     away_until: Mapped[date | None]
     updated_at: Mapped[datetime]
+    # Their Slack status, as `user_change` last told us: a vacation or sick status holds nudges.
+    status_text: Mapped[str | None] = mapped_column(String(150))
+    status_emoji: Mapped[str | None] = mapped_column(String(100))
+    status_expires_at: Mapped[datetime | None]
+    # As a leader: minutes before each meeting for the prompt, the nudges and the agenda.
+    prompt_lead: Mapped[int] = mapped_column(default=1440, server_default="1440")
+    nudges: Mapped[int] = mapped_column(default=1, server_default="1")
+    nudge_lead: Mapped[int] = mapped_column(default=240, server_default="240")
+    agenda_lead: Mapped[int] = mapped_column(default=60, server_default="60")
+    # As anyone: their working hours (minutes after local midnight) and days ("01234" is
+    # Monday to Friday). Nudges and reminders reach them only then.
+    work_start: Mapped[int] = mapped_column(default=540, server_default="540")
+    work_end: Mapped[int] = mapped_column(default=1080, server_default="1080")
+    workdays: Mapped[str] = mapped_column(String(7), default="01234", server_default="01234")
+    # As a leader: the weekly summary's local weekday and minute, or off; `summary_at` is the
+    # next one, read by a pass through its index.
+    summary_on: Mapped[bool] = mapped_column(default=True, server_default=true())
+    summary_weekday: Mapped[int] = mapped_column(default=0, server_default="0")
+    summary_minute: Mapped[int] = mapped_column(default=540, server_default="540")
+    summary_at: Mapped[datetime | None] = mapped_column(index=True)
+    # As a leader: their own question sets ([{"key", "text", "mood"}]), or None for ours.
+    member_questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    leader_questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class Answer(Base):
@@ -234,6 +263,7 @@ class Answer(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     author_id: Mapped[str] = mapped_column(String(32))
     question: Mapped[str] = mapped_column(String(32))
+    asked: Mapped[str | None] = mapped_column(String(300))  # the question as it was asked
     text: Mapped[str | None] = mapped_column(PrivateText)
     mood: Mapped[int | None]
     created_at: Mapped[datetime]

@@ -3,15 +3,30 @@ gets, and their answers. Only the two people of a 1:1 may read or write its answ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.domain import preferences
 from bot.domain.pairings import SchedulingError
-from bot.domain.questions import ANSWER_LIMIT, MOOD_RANGE, Question, Role, questions_for
+from bot.domain.preferences import (
+    MAX_PROMPT_LEAD,
+    SECOND_NUDGE_GAP,
+    Preferences,
+    Timeline,
+    WorkingHours,
+)
+from bot.domain.questions import (
+    ANSWER_LIMIT,
+    MOOD_RANGE,
+    Question,
+    Role,
+    questions_for,
+)
 from bot.jobs.outbox import Planned
 from bot.models import (
     Answer,
@@ -24,10 +39,6 @@ from bot.models import (
     Profile,
 )
 
-PROMPT_LEAD = timedelta(hours=24)
-NUDGE_LEAD = timedelta(hours=4)
-AGENDA_LEAD = timedelta(hours=1)
-WORKDAY = (time(9, 0), time(18, 0))  # local working hours, Monday to Friday
 PLAN_BATCH = 2000
 
 
@@ -35,45 +46,53 @@ def prompt_subject(meeting: Meeting) -> str:
     return f"meeting:{meeting.id}"
 
 
-def nudge_time(starts_at: datetime, zone: str) -> datetime | None:
-    """When to nudge someone who has not answered: `NUDGE_LEAD` before the meeting if that is
-    in their working hours; otherwise the latest working minute between the prompt and the
-    agenda (`AGENDA_LEAD` before); if there is none, no nudge at all."""
-    wanted = starts_at - NUDGE_LEAD
-    earliest, latest = starts_at - PROMPT_LEAD, starts_at - AGENDA_LEAD
-    tz = ZoneInfo(zone)
-    if _working(wanted, tz):
-        return wanted
-    day = latest.astimezone(tz).date()
-    while day >= earliest.astimezone(tz).date():
-        if day.weekday() < 5:
-            opens = datetime.combine(day, WORKDAY[0], tzinfo=tz).astimezone(UTC)
-            closes = datetime.combine(day, WORKDAY[1], tzinfo=tz).astimezone(UTC)
-            last = min(closes - timedelta(minutes=1), latest)
-            if last >= max(opens, earliest):
-                return last
-        day -= timedelta(days=1)
-    return None
+def nudge_times(
+    starts_at: datetime, *, timeline: Timeline, hours: WorkingHours, tz: ZoneInfo
+) -> list[datetime]:
+    """When to nudge someone who has not answered. Each nudge goes at its lead time before
+    the meeting if that is in their working hours; otherwise at the latest working minute
+    after the prompt and before the next nudge (or the agenda); if there is none, not at
+    all. Two nudges that would come within an hour of each other are one."""
+    earliest = starts_at - timeline.prompt_lead
+    leads = timeline.nudge_leads()
+    bounds = [starts_at - lead for lead in leads[1:]] + [starts_at - timeline.agenda_lead]
+    chosen: list[datetime] = []
+    for lead, latest in zip(leads, bounds, strict=True):
+        wanted = starts_at - lead
+        at = wanted if hours.contains(wanted, tz) else hours.latest_between(earliest, latest, tz)
+        if at is not None and all(abs(at - other) >= SECOND_NUDGE_GAP for other in chosen):
+            chosen.append(at)
+    return sorted(chosen)
+
+
+def nudge_subject(meeting: Meeting, number: int) -> str:
+    """The first nudge of a meeting shares its prompt's subject; a second one has its own."""
+    return prompt_subject(meeting) + ("" if number == 0 else f":nudge{number + 1}")
 
 
 def snooze(
-    session: Session, meeting: Meeting, *, user_id: str, choice: str, zone: str, now: datetime
+    session: Session,
+    meeting: Meeting,
+    *,
+    user_id: str,
+    choice: str,
+    person: Preferences,
+    timeline: Timeline,
+    now: datetime,
 ) -> Planned:
     """ "Remind me later": a reminder at the chosen time, kept to the same rules as a nudge
     (the person's working hours, before the agenda, dropped if they answer or go away)."""
     role_of(meeting.pairing, user_id)
-    tz = ZoneInfo(zone)
+    tz, hours = person.tz, person.hours
     if choice == "morning":
         tomorrow = now.astimezone(tz).date() + timedelta(days=1)
-        wanted = datetime.combine(tomorrow, WORKDAY[0], tzinfo=tz).astimezone(UTC)
+        wanted = hours.next_opening(datetime.combine(tomorrow, time(0), tzinfo=tz), tz)
     elif choice in ("1h", "3h"):
         wanted = now + timedelta(hours=int(choice[0]))
     else:
         raise SchedulingError("Choose when to be reminded.")
-    latest = meeting.starts_at - AGENDA_LEAD
-    at = wanted
-    while not _working(at, tz) and at < latest:  # the next working minute
-        at = _next_opening(at, tz)
+    latest = meeting.starts_at - timeline.agenda_lead
+    at = wanted if hours.contains(wanted, tz) else hours.next_opening(wanted, tz)
     if at > latest:
         raise SchedulingError("That would be after the agenda goes out: answer now instead.")
     # The reminder asked for replaces any not yet sent, so there is only ever one.
@@ -98,27 +117,15 @@ def snooze(
     )
 
 
-def _next_opening(moment: datetime, tz: ZoneInfo) -> datetime:
-    local = moment.astimezone(tz)
-    day = local.date() if local.time() < WORKDAY[0] else local.date() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, WORKDAY[0], tzinfo=tz).astimezone(UTC)
-
-
-def _working(moment: datetime, tz: ZoneInfo) -> bool:
-    local = moment.astimezone(tz)
-    return local.weekday() < 5 and WORKDAY[0] <= local.time() < WORKDAY[1]
-
-
 def plan_prompts(session: Session, *, now: datetime) -> list[Planned]:
-    """For each meeting starting within `PROMPT_LEAD` (read through `ix_meetings_unprompted`),
-    once: a prompt to each person, a nudge in their working hours (sent only if they have not
+    """For each meeting close enough that its prompt could be due under any leader's settings
+    (read through `ix_meetings_unprompted`), once: a prompt to each person at the leader's
+    prompt time, the nudges in each person's working hours (sent only if they have not
     answered by then), the agenda before the meeting, and a word after it to record notes.
     A meeting that began unprompted is only marked."""
     due = session.scalars(
         select(Meeting)
-        .where(Meeting.prompts_planned_at.is_(None), Meeting.starts_at <= now + PROMPT_LEAD)
+        .where(Meeting.prompts_planned_at.is_(None), Meeting.starts_at <= now + MAX_PROMPT_LEAD)
         .order_by(Meeting.starts_at)
         .limit(PLAN_BATCH)
     ).all()
@@ -132,34 +139,69 @@ def plan_prompts(session: Session, *, now: datetime) -> list[Planned]:
             or pairing.status is not PairingStatus.ACTIVE
         ):
             continue
+        timeline = leader_preferences(session, pairing).timeline
         for person in (pairing.leader_id, pairing.member_id):
-            zone = session.scalar(
-                select(Profile.tz).where(
-                    Profile.team_id == pairing.team_id, Profile.user_id == person
-                )
+            own = preferences.of(
+                session, team_id=pairing.team_id, user_id=person, zone=pairing.zone
             )
-            nudge_at = nudge_time(meeting.starts_at, zone or pairing.zone)
-            for kind, due in (
-                ("prompt", meeting.starts_at - PROMPT_LEAD),
-                ("nudge", nudge_at),
-                ("agenda", meeting.starts_at - AGENDA_LEAD),
-                ("followup", meeting.starts_at + timedelta(minutes=meeting.minutes)),
-            ):
-                if due is None:
-                    continue
-                planned.append(
-                    Planned(
-                        pairing.team_id,
-                        kind,
-                        prompt_subject(meeting),
-                        person,
-                        due,
-                        pairing.enterprise_id,
-                        meeting.id,
-                    )
+            nudges = nudge_times(meeting.starts_at, timeline=timeline, hours=own.hours, tz=own.tz)
+            dues = [
+                ("prompt", prompt_subject(meeting), meeting.starts_at - timeline.prompt_lead),
+                *(("nudge", nudge_subject(meeting, n), at) for n, at in enumerate(nudges)),
+                ("agenda", prompt_subject(meeting), meeting.starts_at - timeline.agenda_lead),
+                (
+                    "followup",
+                    prompt_subject(meeting),
+                    meeting.starts_at + timedelta(minutes=meeting.minutes),
+                ),
+            ]
+            planned += [
+                Planned(
+                    pairing.team_id, kind, subject, person, at, pairing.enterprise_id, meeting.id
                 )
+                for kind, subject, at in dues
+            ]
     session.flush()
     return planned
+
+
+def leader_preferences(session: Session, pairing: Pairing) -> Preferences:
+    return preferences.of(
+        session, team_id=pairing.team_id, user_id=pairing.leader_id, zone=pairing.zone
+    )
+
+
+REPLANNED_KINDS = ("prompt", "nudge", "agenda", "followup")
+
+
+def replan(session: Session, *, team_id: str, user_id: str, now: datetime) -> int:
+    """Someone's settings changed: what is not yet sent for the upcoming meetings of their
+    1:1s is planned again by the next pass, under the new settings. What was sent stays
+    sent (its key is taken), and a reminder the person chose stays as chosen."""
+    upcoming = (
+        select(Meeting.id)
+        .join(Pairing)
+        .where(
+            Pairing.team_id == team_id,
+            or_(Pairing.leader_id == user_id, Pairing.member_id == user_id),
+            Meeting.starts_at > now,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.prompts_planned_at.is_not(None),
+        )
+    )
+    ids = list(session.scalars(upcoming))
+    if not ids:
+        return 0
+    session.execute(
+        delete(Delivery).where(
+            Delivery.meeting_id.in_(ids),
+            Delivery.state == DeliveryState.PENDING,
+            Delivery.kind.in_(REPLANNED_KINDS),
+            Delivery.subject.not_like("%:snooze:%"),
+        )
+    )
+    session.execute(update(Meeting).where(Meeting.id.in_(ids)).values(prompts_planned_at=None))
+    return len(ids)
 
 
 def role_of(pairing: Pairing, user_id: str) -> Role:
@@ -189,8 +231,26 @@ def meeting_number(meeting: Meeting) -> int:
     )
 
 
-def questions(meeting: Meeting, user_id: str) -> tuple[Question, ...]:
-    return questions_for(role_of(meeting.pairing, user_id), meeting_number(meeting))
+def questions(session: Session, meeting: Meeting, user_id: str) -> tuple[Question, ...]:
+    """What `user_id` is asked before this meeting: the leader's own set for their role if
+    the leader wrote one, ours otherwise, deepening over the pair's first meetings."""
+    role = role_of(meeting.pairing, user_id)
+    leader = leader_preferences(session, meeting.pairing)
+    own = leader.member_questions if role is Role.MEMBER else leader.leader_questions
+    return questions_for(role, meeting_number(meeting), own)
+
+
+def answered(session: Session, meeting: Meeting, person: str) -> list[tuple[str, str | None]]:
+    """(question, answer as words or None) for what the person is asked, followed by any
+    answer to a question the leader has since taken out, under the words it was asked in."""
+    asked = questions(session, meeting, person)
+    given = answers(session, meeting, person)
+    rows = [(q.text, shown(given.get(q.key), q)) for q in asked]
+    keys = {q.key for q in asked}
+    for key, answer in given.items():
+        if key not in keys and answer.asked:
+            rows.append((answer.asked, shown(answer, Question(key, answer.asked))))
+    return rows
 
 
 def answers(session: Session, meeting: Meeting, author_id: str) -> dict[str, Answer]:
@@ -210,7 +270,7 @@ def save_answers(
 ) -> None:
     """Store what the author gave; an emptied answer is removed (a mood not given is missing,
     never a default). Edits after the meeting started are marked."""
-    asked = {q.key: q for q in questions(meeting, author_id)}
+    asked = {q.key: q for q in questions(session, meeting, author_id)}
     existing = answers(session, meeting, author_id)
     for key, value in given.items():
         question = asked.get(key)
@@ -241,19 +301,63 @@ def save_answers(
                 created_at=now,
             )
             session.add(row)
+        row.asked = question.text
         row.text, row.mood, row.updated_at = text, mood_value, now
         row.edited_after_start = now >= meeting.starts_at
     session.flush()
 
 
 def is_away(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
-    """Away today, in their own timezone when we know it."""
-    row = session.scalars(
-        select(Profile).where(Profile.team_id == team_id, Profile.user_id == user_id)
-    ).first()
+    """Away today (`/oneonone away`), in their own timezone when we know it."""
+    row = _profile(session, team_id, user_id)
     if row is None or row.away_until is None:
         return False
     return row.away_until >= now.astimezone(ZoneInfo(row.tz or "UTC")).date()
+
+
+def not_to_be_nudged(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
+    """Away, or their Slack status says they are on vacation or out sick."""
+    row = _profile(session, team_id, user_id)
+    return is_away(session, team_id=team_id, user_id=user_id, now=now) or (
+        row is not None
+        and status_says_away(row.status_text, row.status_emoji, row.status_expires_at, now)
+    )
+
+
+def _profile(session: Session, team_id: str, user_id: str) -> Profile | None:
+    return session.scalars(
+        select(Profile).where(Profile.team_id == team_id, Profile.user_id == user_id)
+    ).first()
+
+
+AWAY_EMOJI = frozenset(
+    {
+        ":palm_tree:",  # Slack's own "Vacationing"
+        ":face_with_thermometer:",  # Slack's own "Out sick"
+        ":beach_with_umbrella:",
+        ":desert_island:",
+        ":thermometer:",
+        ":mask:",
+        ":face_with_head_bandage:",
+        ":sneezing_face:",
+        ":nauseated_face:",
+    }
+)
+AWAY_WORDS = re.compile(
+    r"\b(vacation\w*|holidays?|on leave|annual leave|parental leave|maternity|paternity|"
+    r"pto|ooo|out of (the )?office|off sick|out sick|sick|ill|unwell|day off|urlaub|"
+    r"vacances|congé|wakacje|urlop)\b",
+    re.IGNORECASE,
+)
+
+
+def status_says_away(
+    text: str | None, emoji: str | None, expires_at: datetime | None, now: datetime
+) -> bool:
+    """A Slack status that means "not working": vacation, leave, or illness, not expired."""
+    if expires_at is not None and expires_at <= now:
+        return False
+    return (emoji or "") in AWAY_EMOJI or bool(AWAY_WORDS.search(text or ""))
 
 
 SKIP_WORDS = frozenset({"skip", "pass", "-", "n/a"})
@@ -279,7 +383,7 @@ def open_meeting(session: Session, *, team_id: str, user_id: str, now: datetime)
 def next_question(session: Session, meeting: Meeting, user_id: str) -> Question | None:
     """The first question not yet answered (or skipped), in order."""
     given = answers(session, meeting, user_id)
-    return next((q for q in questions(meeting, user_id) if q.key not in given), None)
+    return next((q for q in questions(session, meeting, user_id) if q.key not in given), None)
 
 
 def answer_in_turn(
@@ -292,7 +396,7 @@ def answer_in_turn(
         return None, None
     reply = text.strip()
     if reply.lower() in SKIP_WORDS:
-        _mark_skipped(session, meeting, user_id, question.key, now)
+        _mark_skipped(session, meeting, user_id, question, now)
     elif question.mood:
         if reply not in {str(n) for n in MOOD_RANGE}:
             return None, question
@@ -304,7 +408,7 @@ def answer_in_turn(
     return question, next_question(session, meeting, user_id)
 
 
-def _mark_skipped(session: Session, meeting: Meeting, user_id: str, key: str, now: datetime):
+def _mark_skipped(session: Session, meeting: Meeting, user_id: str, question: Question, now):
     """A question passed by: a row with neither text nor mood, so the turn moves on and the
     agenda shows it as skipped (a skipped mood stays missing)."""
     session.add(
@@ -312,7 +416,8 @@ def _mark_skipped(session: Session, meeting: Meeting, user_id: str, key: str, no
             team_id=meeting.team_id,
             meeting_id=meeting.id,
             author_id=user_id,
-            question=key,
+            question=question.key,
+            asked=question.text,
             text=None,
             mood=None,
             created_at=now,

@@ -6,18 +6,39 @@ Nothing here talks to Slack: what Slack told us about a person arrives as a `Per
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.domain import preferences
 from bot.domain.recurrence import Cadence, Frequency, Schedule, occurrences
 from bot.jobs.outbox import Planned, enqueue_returning_id
 from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus
 
 MEETINGS_AHEAD = 3
 OPEN = (PairingStatus.INVITED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
+
+
+@dataclass(frozen=True)
+class Status:
+    """Someone's Slack status: "Vacationing" or "Out sick" holds nudges to them."""
+
+    text: str = ""
+    emoji: str = ""
+    expires_at: datetime | None = None
+
+    @classmethod
+    def from_slack(cls, profile: Mapping[str, Any]) -> Status:
+        expiration = int(profile.get("status_expiration") or 0)
+        return cls(
+            text=str(profile.get("status_text") or ""),
+            emoji=str(profile.get("status_emoji") or ""),
+            expires_at=datetime.fromtimestamp(expiration, UTC) if expiration > 0 else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -30,6 +51,7 @@ class Person:
     tz: str
     is_bot: bool = False
     deleted: bool = False
+    status: Status = Status()
 
 
 class SchedulingError(ValueError):
@@ -134,9 +156,16 @@ def accept(session: Session, *, pairing_id: int, team_id: str, user_id: str, now
     pairing.status = PairingStatus.ACTIVE
     pairing.accepted_at = now
     materialise(session, pairing, now=now)
+    _plan_summary(session, pairing, now)
     return pairing, _enqueue_now(
         session, pairing, accepted_subject(pairing), pairing.leader_id, now
     )
+
+
+def _plan_summary(session: Session, pairing: Pairing, now: datetime) -> None:
+    """A running 1:1 gives its leader a weekly summary (unless they turned it off)."""
+    row = preferences.profile(session, team_id=pairing.team_id, user_id=pairing.leader_id, now=now)
+    preferences.plan_summary(session, row, now=now)
 
 
 def materialise(session: Session, pairing: Pairing, *, now: datetime) -> list[Meeting]:
@@ -174,6 +203,39 @@ def top_up(session: Session, *, now: datetime, limit: int = 1000) -> int:
     for pairing in due:
         materialise(session, pairing, now=now)
     return len(due)
+
+
+def close_meetings(session: Session, *, now: datetime, limit: int = 1000) -> int:
+    """Meetings whose time has passed are held if their 1:1 was running, cancelled if it was
+    paused or had ended: a planner of the outbox's pass. Only scheduled meetings that have
+    begun are read (`ix_meetings_open`); one still going on is left for a later pass."""
+    begun = session.scalars(
+        select(Meeting)
+        .where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at <= now)
+        .order_by(Meeting.starts_at)
+        .limit(limit)
+    ).all()
+    closed = 0
+    for meeting in begun:
+        if meeting.starts_at + timedelta(minutes=meeting.minutes) > now:
+            continue
+        running = meeting.pairing.status is PairingStatus.ACTIVE
+        meeting.status = MeetingStatus.HELD if running else MeetingStatus.CANCELLED
+        closed += 1
+    session.flush()
+    return closed
+
+
+def mark_missed(session: Session, meeting: Meeting, *, by: str, now: datetime) -> None:
+    """One of the two says a meeting did not happen after all (missed, not skipped)."""
+    if by not in (meeting.pairing.leader_id, meeting.pairing.member_id):
+        raise SchedulingError("Only the two people of a 1:1 can say whether it happened.")
+    if meeting.starts_at > now:
+        raise SchedulingError("This meeting is still ahead: skip it instead.")
+    if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.HELD, MeetingStatus.MISSED):
+        raise SchedulingError(f"This meeting was {meeting.status.value}.")
+    meeting.status = MeetingStatus.MISSED
+    session.flush()
 
 
 def next_meeting(pairing: Pairing, *, now: datetime) -> Meeting | None:
@@ -299,6 +361,7 @@ def resume(session: Session, pairing: Pairing, *, by: str, now: datetime) -> Mee
         if meeting.starts_at <= now and meeting.status is MeetingStatus.SCHEDULED:
             meeting.status = MeetingStatus.CANCELLED
     materialise(session, pairing, now=now)
+    _plan_summary(session, pairing, now)
     return next_meeting(pairing, now=now)
 
 
@@ -386,6 +449,7 @@ def answer_proposal(
         pairing.status = PairingStatus.ACTIVE
         pairing.accepted_at = now
         materialise(session, pairing, now=now)
+        _plan_summary(session, pairing, now)
     pairing.proposal = None
     session.flush()
     subject = notice_subject(pairing, outcome, int(now.timestamp()))

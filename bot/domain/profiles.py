@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import pairings
 from bot.domain.pairings import SchedulingError
+from bot.domain.preferences import plan_summary, profile
 from bot.jobs.outbox import Planned
 from bot.models import Pairing, PairingStatus, Profile
 
@@ -36,16 +37,6 @@ def parse_away(text: str, *, today: date) -> date | None:
     raise SchedulingError("Say `away until 2026-12-24`, or `away off` when you're back.")
 
 
-def profile(session: Session, *, team_id: str, user_id: str, now: datetime) -> Profile:
-    found = session.scalars(
-        select(Profile).where(Profile.team_id == team_id, Profile.user_id == user_id)
-    ).first()
-    if found is None:
-        found = Profile(team_id=team_id, user_id=user_id, updated_at=now)
-        session.add(found)
-    return found
-
-
 def set_away(
     session: Session, *, team_id: str, user_id: str, until: date | None, now: datetime
 ) -> None:
@@ -62,9 +53,18 @@ def away_until(session: Session, *, team_id: str, user_id: str, today: date) -> 
     return until if until is not None and until >= today else None
 
 
-def remember_tz(session: Session, *, team_id: str, user_id: str, tz: str, now: datetime) -> None:
-    row = profile(session, team_id=team_id, user_id=user_id, now=now)
-    row.tz, row.updated_at = tz, now
+def remember(session: Session, person: pairings.Person, *, team_id: str, now: datetime) -> None:
+    """Keep what Slack just told us about someone: their timezone and status."""
+    row = profile(session, team_id=team_id, user_id=person.id, now=now)
+    row.tz, row.updated_at = person.tz, now
+    remember_status(session, row, person.status)
+    session.flush()
+
+
+def remember_status(session: Session, row: Profile, status: pairings.Status) -> None:
+    row.status_text = status.text[:150] or None
+    row.status_emoji = status.emoji[:100] or None
+    row.status_expires_at = status.expires_at
     session.flush()
 
 
@@ -79,6 +79,7 @@ def tz_changed(
     session.flush()
     if before is None or before == tz:
         return []
+    plan_summary(session, row, now=now, again=True)  # Monday 09:00 where they are now
     led = session.scalars(
         select(Pairing).where(
             Pairing.team_id == team_id,

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import checkins, notes, pairings, profiles
+from bot.domain import checkins, notes, pairings, preferences
 from bot.domain.recurrence import parse_schedule
 from bot.jobs.outbox import enqueue
 from bot.models import Meeting
@@ -162,7 +162,7 @@ def register_prompts(app: App, deps: Deps) -> None:
                         if q.key in given
                         else None,
                     )
-                    for q in checkins.questions(meeting, user_id)
+                    for q in checkins.questions(session, meeting, user_id)
                 ]  # a skipped one prefills as empty
                 form = views.answer_form(meeting.id, rows)
         except BUTTON_FAILURES as error:
@@ -212,6 +212,23 @@ def register_after(app: App, deps: Deps) -> None:
             return
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
+    @app.action("followup_missed")
+    def missed(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        try:
+            with Session(deps.engine) as session, session.begin():
+                meeting = _meeting(session, body)
+                pairings.mark_missed(session, meeting, by=body["user"]["id"], now=datetime.now(UTC))
+                starts_at = meeting.starts_at
+        except BUTTON_FAILURES as error:
+            _refuse(respond, error)
+            return
+        respond(
+            replace_original=True,
+            text=f"Noted: the 1:1 on {views.date_token(starts_at)} did not happen. Its open "
+            "action items carry over to the next one.",
+        )
+
     @app.action("action_done")
     def done(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
@@ -242,15 +259,15 @@ def register_snooze(app: App, deps: Deps) -> None:
                 meeting = checkins.meeting_for(
                     session, meeting_id=int(meeting_id), team_id=body["team"]["id"], user_id=user_id
                 )
-                zone = profiles.profile(
-                    session, team_id=meeting.team_id, user_id=user_id, now=now
-                ).tz
                 planned = checkins.snooze(
                     session,
                     meeting,
                     user_id=user_id,
                     choice=choice,
-                    zone=zone or meeting.pairing.zone,
+                    person=preferences.of(
+                        session, team_id=meeting.team_id, user_id=user_id, zone=meeting.pairing.zone
+                    ),
+                    timeline=checkins.leader_preferences(session, meeting.pairing).timeline,
                     now=now,
                 )
                 enqueue(session, planned, now=now)

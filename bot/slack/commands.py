@@ -105,9 +105,7 @@ def create(
         plan = parse_schedule(when, default_zone=leader.tz, today=today)
         with Session(deps.engine) as session, session.begin():
             for person in (leader, member):
-                profiles.remember_tz(
-                    session, team_id=team_id, user_id=person.id, tz=person.tz, now=now
-                )
+                profiles.remember(session, person, team_id=team_id, now=now)
             _, delivery_id = pairings.schedule(
                 session,
                 team_id=team_id,
@@ -345,6 +343,7 @@ def _person(client: WebClient, user_id: str) -> pairings.Person:
         tz=user.get("tz") or "UTC",
         is_bot=bool(user.get("is_bot")),
         deleted=bool(user.get("deleted")),
+        status=pairings.Status.from_slack(user.get("profile") or {}),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.domain import checkins, profiles
+from bot.domain.pairings import Status
 from bot.jobs.outbox import enqueue_returning_id
 from bot.models import ProcessedEvent
 from bot.slack import messages, views
@@ -39,6 +40,8 @@ def register(app: App, deps: Deps) -> None:
             planned = profiles.tz_changed(
                 session, team_id=team_id, user_id=user["id"], tz=tz, now=now
             )
+            row = profiles.profile(session, team_id=team_id, user_id=user["id"], now=now)
+            profiles.remember_status(session, row, Status.from_slack(user.get("profile") or {}))
             ids = [enqueue_returning_id(session, p, now=now) for p in planned]
         deps.outbox.send_now([i for i in ids if i is not None], now)
 

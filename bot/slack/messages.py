@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain import checkins, notes, pairings
+from bot.domain import checkins, notes, pairings, preferences
 from bot.domain.recurrence import occurrences
 from bot.jobs.outbox import Message, Planned, Planner, Renderer
 from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
@@ -94,13 +94,11 @@ def render_prompt(session: Session, delivery: Delivery, now: datetime) -> Messag
 
 def prompt_message(session: Session, meeting: Meeting, person: str) -> Message:
     """The prompt as it stands now (also used to update it in place as answers come in)."""
-    asked = checkins.questions(meeting, person)
-    given = checkins.answers(session, meeting, person)
     blocks = views.prompt_blocks(
         meeting.id,
         pairings.other_of(meeting.pairing, person),
         meeting.starts_at,
-        [(q.text, checkins.shown(given.get(q.key), q)) for q in asked],
+        checkins.answered(session, meeting, person),
         first=checkins.meeting_number(meeting) == 1,
     )
     blocks = blocks[:-1] + items_of(session, meeting.pairing) + blocks[-1:]
@@ -135,10 +133,19 @@ def _prompt_ts(session: Session, delivery: Delivery) -> str | None:
 
 
 def render_nudge(session: Session, delivery: Delivery, now: datetime) -> Message | None:
-    """One nudge, in the prompt's thread, only to someone who has not answered."""
+    """A nudge, in the prompt's thread, only to someone who has not answered, is at work
+    (their working hours, even when the pass runs late), and whose Slack status does not
+    say they are on vacation or out sick."""
     meeting = _upcoming(session, delivery, now)
     thread = _prompt_ts(session, delivery)
     if meeting is None or thread is None or checkins.answers(session, meeting, delivery.recipient):
+        return None
+    person = preferences.of(
+        session, team_id=delivery.team_id, user_id=delivery.recipient, zone=meeting.pairing.zone
+    )
+    if not person.hours.contains(now, person.tz) or checkins.not_to_be_nudged(
+        session, team_id=delivery.team_id, user_id=delivery.recipient, now=now
+    ):
         return None
     other = pairings.other_of(meeting.pairing, delivery.recipient)
     blocks = views.nudge_blocks(meeting.id, other, meeting.starts_at)
@@ -163,7 +170,7 @@ def render_followup(session: Session, delivery: Delivery, now: datetime) -> Mess
     if (
         meeting is None
         or meeting.team_id != delivery.team_id
-        or meeting.status is not MeetingStatus.SCHEDULED
+        or meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.HELD)
         or now - meeting.starts_at > FOLLOWUP_WINDOW
     ):
         return None
@@ -189,13 +196,8 @@ def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
     readers = [reader, other] if reader == pairing.leader_id else [reader]
     parts = []
     for person in readers:
-        given = checkins.answers(session, meeting, person)
-        rows = [
-            (q.text, checkins.shown(given.get(q.key), q))
-            for q in checkins.questions(meeting, person)
-        ]
         title = "Your answers" if person == reader else "Their answers"
-        parts.append((title, rows))
+        parts.append((title, checkins.answered(session, meeting, person)))
     earlier = [
         ("Shared notes from last time" if note.shared else "Your private notes", note.text)
         for note in notes.last_shared_notes(session, meeting, reader)
@@ -223,6 +225,7 @@ def prompt_location(session: Session, meeting: Meeting, person: str) -> tuple[st
 
 
 def keep_meetings_ahead(session: Session, now: datetime) -> list[Planned]:
+    pairings.close_meetings(session, now=now)
     pairings.top_up(session, now=now)
     return []
 

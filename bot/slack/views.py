@@ -133,17 +133,17 @@ def invitation_blocks(pairing_id: int, leader_id: str, cadence_words: str, first
                 "just one: what's on your mind?",
             },
         },
-        _actions(
+        actions(
             "invitation",
-            _button("invitation_accept", "Accept", pairing_id, style="primary"),
-            _button("invitation_suggest", "Suggest another time", pairing_id),
+            button("invitation_accept", "Accept", pairing_id, style="primary"),
+            button("invitation_suggest", "Suggest another time", pairing_id),
         ),
     ]
 
 
 def accepted_blocks(leader_id: str, first: datetime | None) -> list[Block]:
     when = f" The first one is {date_token(first)}." if first else ""
-    return _section(
+    return section(
         f"You accepted the 1:1 with <@{leader_id}>.{when} I'll send you a few questions the "
         "day before."
     )
@@ -151,7 +151,7 @@ def accepted_blocks(leader_id: str, first: datetime | None) -> list[Block]:
 
 def leader_told_accepted_blocks(member_id: str, first: datetime | None) -> list[Block]:
     when = f" Your first one is {date_token(first)}." if first else ""
-    return _section(f"Good news: <@{member_id}> accepted your 1:1.{when}")
+    return section(f"Good news: <@{member_id}> accepted your 1:1.{when}")
 
 
 def list_blocks(rows: list[tuple[str, str, str, datetime | None]]) -> list[Block]:
@@ -181,13 +181,13 @@ def list_blocks(rows: list[tuple[str, str, str, datetime | None]]) -> list[Block
 
 
 def unreachable_blocks(person_id: str) -> list[Block]:
-    return _section(
+    return section(
         f"I can't reach <@{person_id}> any more (their account may have been deactivated), so "
         "I've paused your 1:1 with them and won't send anything more for it."
     )
 
 
-def _section(text: str) -> list[Block]:
+def section(text: str) -> list[Block]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
 
 
@@ -196,34 +196,34 @@ def _next(following: datetime | None) -> str:
 
 
 def ended_blocks(by: str) -> list[Block]:
-    return _section(
+    return section(
         f"<@{by}> has ended your regular 1:1. What you both wrote stays private to the two of "
         "you, as it always was. Thank you for the conversations."
     )
 
 
 def skipped_blocks(by: str, skipped: datetime, following: datetime | None) -> list[Block]:
-    return _section(
+    return section(
         f"<@{by}> is skipping your 1:1 on {date_token(skipped)}; only that one.{_next(following)}"
     )
 
 
 def rescheduled_blocks(by: str, words: str, following: datetime | None) -> list[Block]:
-    return _section(f"<@{by}> moved your 1:1: it is now {escape(words)}.{_next(following)}")
+    return section(f"<@{by}> moved your 1:1: it is now {escape(words)}.{_next(following)}")
 
 
 def cancel_confirm_blocks(pairing_id: int, other_id: str) -> list[Block]:
     return [
-        *_section(
+        *section(
             f"End your regular 1:1 with <@{other_id}>? Upcoming meetings are cancelled; what "
             "you both wrote is kept, private to the two of you. They'll be told kindly."
         ),
-        _actions("cancel", _button("pairing_end", "End the 1:1", pairing_id, style="danger")),
+        actions("cancel", button("pairing_end", "End the 1:1", pairing_id, style="danger")),
     ]
 
 
 def done_blocks(text: str) -> list[Block]:
-    return _section(text)
+    return section(text)
 
 
 SNOOZE_CHOICES = (("1h", "In an hour"), ("3h", "In 3 hours"), ("morning", "Tomorrow morning"))
@@ -241,23 +241,23 @@ FORM_CADENCES = (
 FORM_MINUTES = (15, 30, 45, 60, 90)
 
 
-def _button(action_id: str, label: str, pairing_id: int, style: str | None = None) -> Block:
-    button: Block = {
+def button(action_id: str, label: str, value: int | str, style: str | None = None) -> Block:
+    element: Block = {
         "type": "button",
         "action_id": action_id,
         "text": {"type": "plain_text", "text": label},
-        "value": str(pairing_id),
+        "value": str(value),
     }
     if style:
-        button["style"] = style
-    return button
+        element["style"] = style
+    return element
 
 
-def _actions(block_id: str, *buttons: Block) -> Block:
+def actions(block_id: str, *buttons: Block) -> Block:
     return {"type": "actions", "block_id": block_id, "elements": list(buttons)}
 
 
-def _modal(
+def modal(
     callback_id: str,
     title: str,
     submit: str,
@@ -265,7 +265,7 @@ def _modal(
     blocks: list[Block],
     private_metadata: str | None = None,
 ) -> dict[str, Any]:
-    modal: dict[str, Any] = {
+    view: dict[str, Any] = {
         "type": "modal",
         "callback_id": callback_id,
         "title": {"type": "plain_text", "text": title},
@@ -274,15 +274,15 @@ def _modal(
         "blocks": blocks,
     }
     if private_metadata is not None:
-        modal["private_metadata"] = private_metadata
-    return modal
+        view["private_metadata"] = private_metadata
+    return view
 
 
-def _option(value: str, label: str) -> dict[str, Any]:
+def option(value: str, label: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": label}, "value": value}
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], **extra: Any) -> Block:
+def input_block(block_id: str, label: str, element: dict[str, Any], **extra: Any) -> Block:
     return {
         "type": "input",
         "block_id": block_id,
@@ -298,38 +298,38 @@ def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
     person: dict[str, Any] = {"type": "users_select"}
     if member_id:
         person["initial_user"] = member_id
-    cadences = [_option(value, label) for value, label in FORM_CADENCES]
-    days = [_option(day, day) for day in WEEKDAYS]
-    minutes = [_option(str(n), f"{n} minutes") for n in FORM_MINUTES]
-    return _modal(
+    cadences = [option(value, label) for value, label in FORM_CADENCES]
+    days = [option(day, day) for day in WEEKDAYS]
+    minutes = [option(str(n), f"{n} minutes") for n in FORM_MINUTES]
+    return modal(
         "schedule_form",
         "Schedule a 1:1",
         "Invite",
         blocks=[
-            _input("person", "With whom", person),
-            _input(
+            input_block("person", "With whom", person),
+            input_block(
                 "cadence",
                 "How often",
                 {"type": "static_select", "options": cadences, "initial_option": cadences[0]},
             ),
-            _input(
+            input_block(
                 "weekday",
                 "On",
                 {"type": "static_select", "options": days, "initial_option": days[1]},
             ),
-            _input("time", "At", {"type": "timepicker", "initial_time": "10:00"}),
-            _input(
+            input_block("time", "At", {"type": "timepicker", "initial_time": "10:00"}),
+            input_block(
                 "minutes",
                 "For",
                 {"type": "static_select", "options": minutes, "initial_option": minutes[1]},
             ),
-            _input(
+            input_block(
                 "zone",
                 "Timezone",
                 {"type": "plain_text_input", "initial_value": zone, "max_length": 64},
                 hint={"type": "plain_text", "text": "An IANA name, like Europe/Warsaw"},
             ),
-            _input("start", "Starting", {"type": "datepicker"}, optional=True),
+            input_block("start", "Starting", {"type": "datepicker"}, optional=True),
         ],
     )
 
@@ -339,9 +339,9 @@ def form_words(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[str | None
 
     def picked(block: str) -> Any:
         element = values.get(block, {}).get(block, {})
-        option = element.get("selected_option") or {}
+        chosen = element.get("selected_option") or {}
         return (
-            option.get("value")
+            chosen.get("value")
             or element.get("selected_user")
             or element.get("selected_time")
             or element.get("selected_date")
@@ -359,7 +359,7 @@ def zone_changed_blocks(
     member_id: str, new_zone: str, words: str, following: datetime | None
 ) -> list[Block]:
     when = f" The next one is {date_token(following)} in your new local time." if following else ""
-    return _section(
+    return section(
         f"Your Slack timezone is now {escape(new_zone)}. Your 1:1 with <@{member_id}> keeps "
         f"its time: {escape(words)}.{when} To move it with you, "
         f"`{COMMAND} reschedule @person … in {escape(new_zone)}`."
@@ -367,13 +367,13 @@ def zone_changed_blocks(
 
 
 def suggest_form(pairing_id: int, current: str) -> dict[str, Any]:
-    return _modal(
+    return modal(
         "suggest_form",
         "Suggest another time",
         "Suggest",
         private_metadata=str(pairing_id),
         blocks=[
-            _input(
+            input_block(
                 "when",
                 "When would suit you?",
                 {"type": "plain_text_input", "initial_value": current[:150], "max_length": 150},
@@ -389,11 +389,11 @@ def suggest_form(pairing_id: int, current: str) -> dict[str, Any]:
 
 def proposal_blocks(pairing_id: int, member_id: str, proposal: str) -> list[Block]:
     return [
-        *_section(f"<@{member_id}> would like your 1:1 at another time: {escape(proposal)}."),
-        _actions(
+        *section(f"<@{member_id}> would like your 1:1 at another time: {escape(proposal)}."),
+        actions(
             "proposal",
-            _button("proposal_accept", "Accept", pairing_id, style="primary"),
-            _button("proposal_decline", "Keep my time", pairing_id),
+            button("proposal_accept", "Accept", pairing_id, style="primary"),
+            button("proposal_decline", "Keep my time", pairing_id),
         ),
     ]
 
@@ -402,14 +402,14 @@ def proposal_answered_blocks(
     leader_id: str, agreed: bool, words: str, following: datetime | None
 ) -> list[Block]:
     if agreed:
-        return _section(f"<@{leader_id}> agreed: your 1:1 is {escape(words)}.{_next(following)}")
-    return _section(
+        return section(f"<@{leader_id}> agreed: your 1:1 is {escape(words)}.{_next(following)}")
+    return section(
         f"<@{leader_id}> would rather keep the time first proposed ({escape(words)}). The "
         "invitation is still open: accept it, or suggest another time."
     )
 
 
-def _text_blocks(prefix: str, text: str) -> list[Block]:
+def text_blocks(prefix: str, text: str) -> list[Block]:
     """User text as verbatim, escaped mrkdwn, split across sections so nothing is cut."""
     room, pieces, piece = 2900 - len(prefix), [], ""
     for char in text:  # split before escaping, so no entity (&amp;) is cut in two
@@ -442,11 +442,11 @@ def prompt_blocks(
         if first
         else "A few questions, so it starts where it matters:"
     )
-    blocks: list[Block] = _section(intro)
+    blocks: list[Block] = section(intro)
     for n, (question, answer) in enumerate(questions, start=1):
-        blocks += _section(f"*{n}. {escape(question)}*")
+        blocks += section(f"*{n}. {escape(question)}*")
         if answer is not None:
-            blocks += _text_blocks("> ", answer)
+            blocks += text_blocks("> ", answer)
     answered = all(answer is not None for _, answer in questions)
     blocks.append(
         {
@@ -466,19 +466,19 @@ def prompt_blocks(
             "type": "actions",
             "block_id": "prompt",
             "elements": [
-                _button(
+                button(
                     "prompt_answer",
                     "Change answers" if answered else "Answer",
                     meeting_id,
                     style=None if answered else "primary",
                 ),
-                _button("prompt_skip", "Skip this one", meeting_id),
+                button("prompt_skip", "Skip this one", meeting_id),
                 {
                     "type": "static_select",
                     "action_id": "prompt_snooze",
                     "placeholder": {"type": "plain_text", "text": "Remind me later"},
                     "options": [
-                        _option(f"{meeting_id}:{key}", label) for key, label in SNOOZE_CHOICES
+                        option(f"{meeting_id}:{key}", label) for key, label in SNOOZE_CHOICES
                     ],
                 },
             ],
@@ -491,7 +491,7 @@ def answer_form(
     meeting_id: int, questions: list[tuple[str, str, bool, str | int | None]]
 ) -> dict[str, Any]:
     """The Answer modal, prefilled. `questions`: (key, question, is mood, current answer)."""
-    moods = [_option(str(n), f"{n}") for n in range(1, 6)]
+    moods = [option(str(n), f"{n}") for n in range(1, 6)]
     blocks = []
     for key, question, mood, current in questions:
         if mood:
@@ -502,8 +502,8 @@ def answer_form(
             element = {"type": "plain_text_input", "multiline": True, "max_length": 3000}
             if current:
                 element["initial_value"] = str(current)
-        blocks.append(_input(key, question[:2000], element, optional=True))
-    return _modal(
+        blocks.append(input_block(key, question[:2000], element, optional=True))
+    return modal(
         "answer_form",
         "Before your 1:1",
         "Save",
@@ -514,11 +514,11 @@ def answer_form(
 
 def nudge_blocks(meeting_id: int, other_id: str, starts_at: datetime) -> list[Block]:
     return [
-        *_section(
+        *section(
             f"Your 1:1 with <@{other_id}> is {date_token(starts_at)}. A couple of minutes on "
             "the questions above will make it better."
         ),
-        _actions("nudge", _button("prompt_answer", "Answer", meeting_id, style="primary")),
+        actions("nudge", button("prompt_answer", "Answer", meeting_id, style="primary")),
     ]
 
 
@@ -530,81 +530,85 @@ def agenda_blocks(
 ) -> list[Block]:
     """The agenda: for each part (whose answers), its questions and answers, verbatim; then
     notes from last time (title, text)."""
-    blocks = _section(f"*Agenda for your 1:1 with <@{other_id}>*, {date_token(starts_at)}")
+    blocks = section(f"*Agenda for your 1:1 with <@{other_id}>*, {date_token(starts_at)}")
     for title, rows in parts:
         blocks.append({"type": "divider"})
-        blocks += _section(f"*{escape(title)}*")
+        blocks += section(f"*{escape(title)}*")
         if not rows:
-            blocks += _section("_Nothing prepared._")
+            blocks += section("_Nothing prepared._")
         for question, given in rows:
             if given is None:
-                blocks += _section(f"{escape(question)}\n_not answered_")
+                blocks += section(f"{escape(question)}\n_not answered_")
             else:
-                blocks += _text_blocks(f"{escape(question)}\n> ", given)
+                blocks += text_blocks(f"{escape(question)}\n> ", given)
     for title, text in earlier:
         blocks.append({"type": "divider"})
-        blocks += _text_blocks(f"*{escape(title)}*\n", text)
+        blocks += text_blocks(f"*{escape(title)}*\n", text)
     return blocks
 
 
 def items_blocks(items: list[tuple[int, str, str, str | None]]) -> list[Block]:
     """Open action items, each with a Done button: (id, owner id, text, due date or None)."""
-    blocks = _section("*Open action items*") if items else []
+    blocks = section("*Open action items*") if items else []
     for item_id, owner, text, due in items[:10]:
         by = f" (by {due})" if due else ""
-        block = _text_blocks(f"<@{owner}>{by}: ", text)[0]
-        block["accessory"] = _button("action_done", "Done", item_id)
+        block = text_blocks(f"<@{owner}>{by}: ", text)[0]
+        block["accessory"] = button("action_done", "Done", item_id)
         blocks.append(block)
     if len(items) > 10:
-        blocks += _section(f"…and {len(items) - 10} more")
+        blocks += section(f"…and {len(items) - 10} more")
     return blocks
 
 
 def followup_blocks(meeting_id: int, other_id: str, leader: bool) -> list[Block]:
     private = " You can also keep private notes that only you will ever see." if leader else ""
     return [
-        *_section(
+        *section(
             f"How did your 1:1 with <@{other_id}> go? Write down what you agreed, so it is "
             f"there next time: shared notes and action items.{private}"
         ),
-        _actions("followup", _button("followup_notes", "Add notes", meeting_id, style="primary")),
+        actions(
+            "followup",
+            button("followup_notes", "Add notes", meeting_id, style="primary"),
+            button("followup_missed", "We didn't meet", meeting_id),
+        ),
     ]
 
 
 def notes_form(meeting_id: int, me: str, other: str, leader: bool) -> dict[str, Any]:
-    owners = [_option(me, "Me"), _option(other, "The other person")]
+    owners = [option(me, "Me"), option(other, "The other person")]
     blocks = [
-        _input(
+        input_block(
             "shared",
             "Shared notes (both of you see these)",
             {"type": "plain_text_input", "multiline": True, "max_length": 3000},
             optional=True,
         ),
-        _input(
+        input_block(
             "item",
             "An action item",
             {"type": "plain_text_input", "max_length": 300},
             optional=True,
         ),
-        _input(
+        input_block(
             "owner",
             "Whose is it",
             {"type": "static_select", "options": owners, "initial_option": owners[0]},
             optional=True,
         ),
-        _input("due", "Due", {"type": "datepicker"}, optional=True),
+        input_block("due", "Due", {"type": "datepicker"}, optional=True),
     ]
     if leader:
         blocks.insert(
             1,
-            _input(
+            input_block(
                 "private",
                 "Private notes (only you, ever)",
                 {"type": "plain_text_input", "multiline": True, "max_length": 3000},
                 optional=True,
             ),
         )
-    return _modal(
+    return modal(
         "notes_form",
         "After your 1:1",
         "Save",
@@ -615,16 +619,16 @@ def notes_form(meeting_id: int, me: str, other: str, leader: bool) -> dict[str, 
 
 def topic_form(text: str) -> dict[str, Any]:
     kinds = [
-        _option("shared", "Shared: you'll both see it"),
-        _option("private", "Private: just me"),
+        option("shared", "Shared: you'll both see it"),
+        option("private", "Private: just me"),
     ]
-    return _modal(
+    return modal(
         "topic_form",
         "Add to next 1:1",
         "Add",
         blocks=[
-            _input("person", "Your 1:1 with", {"type": "users_select"}),
-            _input(
+            input_block("person", "Your 1:1 with", {"type": "users_select"}),
+            input_block(
                 "text",
                 "Topic",
                 {
@@ -634,7 +638,7 @@ def topic_form(text: str) -> dict[str, Any]:
                     **({"initial_value": text[:1000]} if text else {}),
                 },
             ),
-            _input(
+            input_block(
                 "shared",
                 "Who sees it",
                 {"type": "radio_buttons", "options": kinds, "initial_option": kinds[0]},
@@ -662,4 +666,4 @@ def turn_reply(answered: Any, following: Any) -> str:
 
 
 def answer_button(meeting_id: int) -> Block:
-    return _actions("prepare", _button("prompt_answer", "Answer now", meeting_id, style="primary"))
+    return actions("prepare", button("prompt_answer", "Answer now", meeting_id, style="primary"))

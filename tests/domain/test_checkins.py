@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.checkins import nudge_time
+from bot.domain.checkins import nudge_times
+from bot.domain.preferences import Timeline, WorkingHours
 
 
 def local(moment: datetime | None, zone: str) -> str | None:
@@ -27,4 +28,5 @@ def local(moment: datetime | None, zone: str) -> str | None:
 )
 def test_nudges_keep_to_working_hours(starts: str, zone: str, expected: str | None) -> None:
     moment = datetime.fromisoformat(starts.replace("Z", "+00:00")).astimezone(UTC)
-    assert local(nudge_time(moment, zone), zone) == expected
+    times = nudge_times(moment, timeline=Timeline(), hours=WorkingHours(), tz=ZoneInfo(zone))
+    assert [local(t, zone) for t in times] == ([] if expected is None else [expected])
