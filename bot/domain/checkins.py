@@ -56,6 +56,7 @@ def nudge_times(
     earliest = starts_at - timeline.prompt_lead
     leads = timeline.nudge_leads()
     bounds = [starts_at - lead for lead in leads[1:]] + [starts_at - timeline.agenda_lead]
+    bounds = bounds[: len(leads)]
     chosen: list[datetime] = []
     for lead, latest in zip(leads, bounds, strict=True):
         wanted = starts_at - lead

@@ -15,9 +15,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import notes, pairings, profiles
+from bot.domain import notes, pairings, preferences, profiles
 from bot.domain.recurrence import CadenceError, occurrences, parse_schedule
-from bot.slack import messages, views
+from bot.slack import messages, settings_views, views
 from bot.slack.views import COMMAND, HELP_LINES, help_blocks
 
 logger = logging.getLogger(__name__)
@@ -318,6 +318,47 @@ def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> 
     ), None
 
 
+def _questions(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
+    """Your own question sets, in a form."""
+    return _open_settings(deps, command, client, settings_views.questions_form)
+
+
+def _settings(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
+    """Everything you can set, in a form (also behind the App Home's Settings button)."""
+    return _open_settings(deps, command, client, settings_views.settings_form)
+
+
+def _open_settings(
+    deps: Deps,
+    command: dict[str, Any],
+    client: WebClient,
+    form: Callable[[preferences.Preferences], dict[str, Any]],
+) -> Answer:
+    open_settings(deps, client, command["team_id"], command["user_id"], command["trigger_id"], form)
+    return [], None
+
+
+def open_settings(
+    deps: Deps,
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    trigger_id: str,
+    form: Callable[[preferences.Preferences], dict[str, Any]],
+) -> None:
+    """Open a settings form with the person's current values, in their Slack timezone."""
+    now = datetime.now(UTC)
+    try:
+        person = _person(client, user_id)
+    except SlackApiError:
+        person = None
+    with Session(deps.engine) as session, session.begin():
+        if person is not None:
+            profiles.remember(session, person, team_id=team_id, now=now)
+        current = preferences.of(session, team_id=team_id, user_id=user_id)
+    client.views_open(trigger_id=trigger_id, view=form(current))
+
+
 HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = {
     "help": _help,
     "schedule": _schedule,
@@ -331,6 +372,8 @@ HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = 
     "agenda": _agenda,
     "topic": _topic,
     "history": _history,
+    "questions": _questions,
+    "settings": _settings,
 }
 
 

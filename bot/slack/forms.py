@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,10 +11,11 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import checkins, notes, pairings
+from bot.domain import checkins, notes, pairings, preferences
+from bot.domain.preferences import SettingsError
 from bot.domain.recurrence import CadenceError, parse_schedule
 from bot.models import Pairing
-from bot.slack import commands, messages, views
+from bot.slack import commands, messages, settings_views, views
 
 
 def register(app: App, deps: Deps) -> None:
@@ -22,6 +24,7 @@ def register(app: App, deps: Deps) -> None:
     register_answers(app, deps)
     register_notes(app, deps)
     register_topics(app, deps)
+    register_settings(app, deps)
 
 
 def register_schedule(app: App, deps: Deps) -> None:
@@ -206,3 +209,37 @@ def register_topics(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={"text": _plain(str(error))})
             return
         ack()
+
+
+def register_settings(app: App, deps: Deps) -> None:
+    """The settings and questions forms. Whatever is not yet sent for your upcoming 1:1s is
+    planned again under the new settings; a refusal names its field and saves nothing."""
+
+    def save(ack: Ack, body: dict[str, Any], view: dict[str, Any], whole: bool) -> None:
+        team_id, user_id, now = body["team"]["id"], body["user"]["id"], datetime.now(UTC)
+        state = view["state"]["values"]
+        try:
+            with Session(deps.engine) as session, session.begin():
+                row = preferences.profile(session, team_id=team_id, user_id=user_id, now=now)
+                current = preferences.from_profile(row)
+                if whole:
+                    wanted = settings_views.read_settings(state, current)
+                else:
+                    member, leader = settings_views.read_questions(state)
+                    wanted = replace(current, member_questions=member, leader_questions=leader)
+                preferences.save(session, row, wanted, now=now)
+                if whole:
+                    checkins.replan(session, team_id=team_id, user_id=user_id, now=now)
+                    preferences.plan_summary(session, row, now=now, again=True)
+        except SettingsError as error:
+            ack(response_action="errors", errors={error.field: _plain(str(error))})
+            return
+        ack()
+
+    @app.view("settings_form")
+    def settings_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        save(ack, body, view, whole=True)
+
+    @app.view("questions_form")
+    def questions_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        save(ack, body, view, whole=False)

@@ -27,6 +27,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("reschedule @person every 2 weeks on Monday 9:00", "change when a 1:1 happens"),
     ("cancel @person", "end a 1:1 (its history is kept)"),
     ("questions", "edit the questions you are both asked"),
+    ("settings", "when questions, reminders and agendas go out; your hours; your summary"),
     ("away until 2026-12-24", "no prompts or nudges until then"),
     ("summary", "your weekly summary, now"),
     ("help", "this message"),
