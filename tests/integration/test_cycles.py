@@ -3,28 +3,36 @@ nudge, agendas, notes and an action item, and the next cycle carrying it over.""
 
 from __future__ import annotations
 
+import io
 import json
-from datetime import timedelta
+import re
+from contextlib import redirect_stdout
+from datetime import datetime, timedelta
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot import cli
+from bot.config import Settings
 from bot.jobs.outbox import Outbox
-from bot.models import ActionItem, Note
+from bot.models import ActionItem, Meeting, MeetingStatus, Note
 from bot.simulator import SlackClient, SlackSimulator
+from tests.integration.test_dm_replies import reply
 from tests.integration.test_prompts import (
     ADA,
     BART,
     FIRST,
     WEEK,
     answer,
+    kind_of,
     outbox,  # noqa: F401 (fixture)
     pair,  # noqa: F401 (fixture)
     prompt_of,
     thread_replies,
 )
-from tests.integration.test_schedule import text_of
+from tests.integration.test_schedule import dm_of, text_of
 
 
 def kinds(simulator: SlackSimulator, user: str) -> list[str]:
@@ -50,22 +58,45 @@ def record_notes(slack: SlackClient, simulator: SlackSimulator, user: str, **fie
     assert slack.view_submission(user, view, values).body == b""
 
 
+def tick(monkeypatch: pytest.MonkeyPatch, settings: Settings, at: datetime) -> str:
+    """`oneonone tick --now AT`, as cron or an operator runs it (in this process)."""
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", settings.bot_token or "")
+    monkeypatch.setenv("SLACK_API_URL", settings.api_url)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli.main(["tick", "--now", at.isoformat()]) == 0
+    return out.getvalue()
+
+
+def sent(report: str) -> int:
+    """How many messages a tick says it sent ("2026-…: 4 planned, 2 sent, …")."""
+    found = re.search(r"\b(\d+) sent\b", report)
+    assert found, report
+    return int(found.group(1))
+
+
 def test_two_full_cycles(
     pair: SlackClient,  # noqa: F811
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
     engine: Engine,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Cycle 1: prompts a day ahead; Bart answers; Ada is nudged; agendas; notes after.
-    assert outbox.run_pass(FIRST - timedelta(hours=24)).sent == 2
+    def at(moment: datetime) -> int:
+        return sent(tick(monkeypatch, settings, moment))
+
+    # Cycle 1: prompts a day ahead; Bart answers by modal; Ada is nudged; agendas; notes.
+    assert at(FIRST - timedelta(hours=24)) == 2
     with freeze_time(FIRST - timedelta(hours=10)):
         answer(pair, simulator, BART, prompt_of(simulator, BART), open="My promotion path")
-    assert outbox.run_pass(FIRST - timedelta(hours=4)).sent == 0  # Bart answered: no nudge
-    assert outbox.run_pass(FIRST - timedelta(hours=1)).sent == 3  # Ada's nudge, two agendas
-    assert kinds(simulator, ADA) == ["invitation", "prompt", "nudge", "agenda"]
-    assert kinds(simulator, BART) == ["invitation", "prompt", "agenda"]
+    assert at(FIRST - timedelta(hours=4)) == 0  # Bart answered: no nudge; Ada's is at 09:00
+    assert at(FIRST - timedelta(hours=1)) == 3  # Ada's nudge, two agendas
     assert "My promotion path" in json.dumps(thread_replies(simulator, ADA, "agenda")[0])
-    assert outbox.run_pass(FIRST + timedelta(minutes=30)).sent == 2  # the follow-ups
+    assert at(FIRST + timedelta(minutes=30)) == 2  # the follow-ups
+    with Session(engine) as session:
+        first = session.scalars(select(Meeting.status).order_by(Meeting.starts_at)).first()
+        assert first is MeetingStatus.HELD
     with freeze_time(FIRST + timedelta(hours=1)):
         record_notes(
             pair,
@@ -89,19 +120,29 @@ def test_two_full_cycles(
             (False, ADA),
         }
 
-    # Cycle 2: the deeper questions, the action item carried over, last time's notes.
-    assert outbox.run_pass(FIRST + WEEK - timedelta(hours=24)).sent == 2
+    # Cycle 2: deeper questions, the action item carried over; Ada answers by DM replies.
+    assert at(FIRST + WEEK - timedelta(hours=24)) == 2
     barts = json.dumps(prompt_of(simulator, BART)["blocks"])
     assert "Is anything in your way or worrying you?" in barts
     assert "Draft the growth plan" in barts
-    outbox.run_pass(FIRST + WEEK - timedelta(hours=1))
+    with freeze_time(FIRST + WEEK - timedelta(hours=20)):
+        reply(pair, ADA, "The offsite budget", "EvAda1")
+        answer(pair, simulator, BART, prompt_of(simulator, BART), mood=4, blockers="Slow CI")
+    assert "that's everything" in dm_of(simulator, ADA)[-1]["text"]
+    assert at(FIRST + WEEK - timedelta(hours=4)) == 0  # both answered: nobody is nudged
+    assert at(FIRST + WEEK - timedelta(hours=1)) == 2
     adas_agenda = json.dumps(thread_replies(simulator, ADA, "agenda")[-1]["blocks"])
     barts_agenda = json.dumps(thread_replies(simulator, BART, "agenda")[-1]["blocks"])
+    assert "The offsite budget" in adas_agenda
+    assert "Slow CI" in adas_agenda
+    assert "4/5" in adas_agenda
     assert "Agreed on a growth plan" in adas_agenda
     assert "Agreed on a growth plan" in barts_agenda
     assert "Bart seems tired &lt;3" in adas_agenda  # her private note, to her only
     assert "tired" not in barts_agenda
+    assert "offsite" not in barts_agenda  # Ada's answers are hers and the leader's view
     assert "Draft the growth plan" in barts_agenda
+    assert at(FIRST + WEEK + timedelta(minutes=30)) == 2
 
     # Bart ticks it off from his agenda; it no longer carries over.
     done = next(
@@ -112,9 +153,33 @@ def test_two_full_cycles(
     pair.block_action(BART, "action_done", done["value"])
     with Session(engine) as session:
         assert session.scalars(select(ActionItem.done_at)).one() is not None
-    outbox.run_pass(FIRST + 2 * WEEK - timedelta(hours=24))
+    assert at(FIRST + 2 * WEEK - timedelta(hours=24)) == 2
     assert "Draft the growth plan" not in json.dumps(prompt_of(simulator, BART)["blocks"])
     assert "Draft the growth plan" not in text_of(prompt_of(simulator, ADA)["blocks"])
+
+    # Every message that reached Slack, in order: one conversation per meeting.
+    cycle = ["prompt", "agenda", "followup"]
+    assert [kind_of(m) for m in dm_of(simulator, BART)] == ["invitation", *cycle * 2, "prompt"]
+    assert [kind_of(m) for m in dm_of(simulator, ADA)] == [
+        "invitation",  # Bart accepted
+        "prompt",
+        "nudge",
+        "agenda",
+        "followup",
+        "prompt",
+        None,  # "that's everything", after her reply
+        "agenda",
+        "followup",
+        "prompt",
+    ]
+    for user in (ADA, BART):
+        prompts = {m["ts"] for m in dm_of(simulator, user) if kind_of(m) == "prompt"}
+        in_threads = [
+            m for m in dm_of(simulator, user) if kind_of(m) != "prompt" and m.get("thread_ts")
+        ]
+        assert {m["thread_ts"] for m in in_threads} <= prompts
+    updated = [(c.args["channel"], c.args["ts"]) for c in simulator.calls_to("chat.update")]
+    assert len(updated) == 3  # Bart's prompt twice (his answers), Ada's once (her reply)
 
 
 def test_strangers_cannot_add_notes_or_tick_off(
@@ -141,3 +206,40 @@ def test_strangers_cannot_add_notes_or_tick_off(
         view = simulator.calls_to("views.open")[-1].response["view"]
         forged = pair.view_submission(BART, view, {"private": {"private": {"value": "mine"}}})
         assert forged.json()["response_action"] == "errors"  # private notes: the leader's only
+
+
+def test_we_did_not_meet_marks_the_meeting_missed_and_items_carry_over(
+    pair: SlackClient,  # noqa: F811
+    simulator: SlackSimulator,
+    outbox: Outbox,  # noqa: F811
+    engine: Engine,
+) -> None:
+    outbox.run_pass(FIRST - timedelta(hours=24))
+    outbox.run_pass(FIRST + timedelta(minutes=30))
+    followup = thread_replies(simulator, BART, "followup")[-1]
+    missed = followup["blocks"][-1]["elements"][1]
+    assert missed["action_id"] == "followup_missed"
+    pair.block_action("UCAROL00001", "followup_missed", missed["value"])
+    assert "Only the two people" in json.dumps(simulator.responses[-1])
+    with freeze_time(FIRST + timedelta(hours=2)):
+        pair.block_action(BART, "followup_missed", missed["value"])
+    assert "did not happen" in json.dumps(simulator.responses[-1])
+    with Session(engine) as session:
+        statuses = session.scalars(select(Meeting.status).order_by(Meeting.starts_at)).all()
+    assert statuses[0] is MeetingStatus.MISSED
+    # The next meeting is still the second of the pair: a missed one does not count.
+    outbox.run_pass(FIRST + WEEK - timedelta(hours=24))
+    assert "This time is for us to talk" in text_of(prompt_of(simulator, BART)["blocks"])
+
+
+def test_meetings_of_a_paused_1_1_are_not_held(
+    pair: SlackClient,  # noqa: F811
+    outbox: Outbox,  # noqa: F811
+    engine: Engine,
+) -> None:
+    with freeze_time(FIRST - timedelta(days=1)):
+        pair.slash_command(ADA, f"pause <@{BART}>")
+    outbox.run_pass(FIRST + timedelta(hours=1))
+    with Session(engine) as session:
+        first = session.scalars(select(Meeting).order_by(Meeting.starts_at)).first()
+        assert first.status is MeetingStatus.CANCELLED
