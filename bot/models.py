@@ -179,6 +179,8 @@ class Pairing(Base):
     # The invited person's counter-proposal ("Suggest another time"), in words the cadence
     # parser reads back, while the leader has not answered it.
     proposal: Mapped[str | None] = mapped_column(String(200))
+    # The Slack app it was scheduled through, for links to that app's Home tab.
+    app_id: Mapped[str | None] = mapped_column(String(32))
 
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="pairing", order_by="Meeting.starts_at"

@@ -121,6 +121,7 @@ def schedule(
     person: Person,
     plan: Schedule,
     now: datetime,
+    app_id: str | None = None,
 ) -> tuple[Pairing, int]:
     """Create the 1:1 as an invitation and enqueue the invitation DM; (pairing, delivery id)."""
     check_person(leader_id, team_id, person)
@@ -136,6 +137,7 @@ def schedule(
         member_id=person.id,
         status=PairingStatus.INVITED,
         created_at=now,
+        app_id=app_id,
     )
     _set_plan(pairing, plan)
     session.add(pairing)

@@ -53,6 +53,14 @@ class Cadence:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.zone)
 
+    @property
+    def period(self) -> timedelta:
+        """The longest gap between two meetings (the same weekday of two months lies at
+        most five weeks apart)."""
+        if self.frequency is Frequency.MONTHLY:
+            return timedelta(weeks=5)
+        return timedelta(weeks=self.interval)
+
     def describe(self, *, with_zone: bool = True) -> str:
         """Words that `parse_schedule` reads back to the same cadence."""
         day, clock = WEEKDAYS[self.weekday], f"{self.at:%H:%M}"

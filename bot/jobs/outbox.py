@@ -261,7 +261,7 @@ class Outbox:
         by_recipient: dict[str, list[Delivery]] = defaultdict(list)
         with Session(self.engine, expire_on_commit=False) as session:
             rows = session.scalars(select(Delivery).where(Delivery.id.in_(attempt)))
-            for delivery in sorted(rows, key=lambda d: (d.available_at, d.id)):
+            for delivery in sorted(rows, key=lambda d: (d.due_at, d.id)):  # as they fell due
                 by_recipient[delivery.recipient].append(delivery)
             session.expunge_all()
         deferred: dict[str, float] = {}  # recipient → seconds Slack asked us to wait

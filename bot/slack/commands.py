@@ -18,11 +18,10 @@ from bot.deps import Deps
 from bot.domain import notes, pairings, preferences, profiles
 from bot.domain.recurrence import CadenceError, occurrences, parse_schedule
 from bot.slack import messages, settings_views, views
-from bot.slack.views import COMMAND, HELP_LINES, help_blocks
+from bot.slack.views import COMMAND, help_blocks
 
 logger = logging.getLogger(__name__)
 
-SUBCOMMANDS = frozenset(example.split()[0] for example, _ in HELP_LINES)
 HISTORY_MEETINGS = 4
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 Blocks = list[dict[str, Any]]
@@ -36,8 +35,6 @@ def register(app: App, deps: Deps) -> None:
         handler = HANDLERS.get(subcommand.lower() or "help")
         if handler is not None:
             blocks, after = handler(deps, command, client, rest.strip())
-        elif subcommand.lower() in SUBCOMMANDS:
-            blocks, after = help_blocks(unavailable=subcommand.lower()), None
         else:
             blocks, after = help_blocks(not_understood=text), None
         if blocks:
@@ -77,6 +74,7 @@ def _schedule(deps: Deps, command: dict[str, Any], client: WebClient, rest: str)
             leader_id=command["user_id"],
             member_id=member_id,
             when=when,
+            app_id=command.get("api_app_id"),
         )
     except Refused as refused:
         return refused.blocks, None
@@ -91,6 +89,7 @@ def create(
     leader_id: str,
     member_id: str,
     when: str,
+    app_id: str | None = None,
 ) -> Answer:
     """Schedule a 1:1 from words (typed, or put together by the form); raises `Refused`."""
     try:
@@ -114,6 +113,7 @@ def create(
                 person=member,
                 plan=plan,
                 now=now,
+                app_id=app_id,
             )
     except CadenceError as error:
         quoted = error.fragment or when
@@ -318,6 +318,18 @@ def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> 
     ), None
 
 
+def _summary(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -> Answer:
+    """Your weekly summary, now (the same one the Monday DM brings)."""
+    with Session(deps.engine) as session:
+        message = messages.summary_message(
+            session,
+            team_id=command["team_id"],
+            leader_id=command["user_id"],
+            now=datetime.now(UTC),
+        )
+    return message.blocks or [], None
+
+
 def _questions(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
     """Your own question sets, in a form."""
     return _open_settings(deps, command, client, settings_views.questions_form)
@@ -373,6 +385,7 @@ HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = 
     "topic": _topic,
     "history": _history,
     "questions": _questions,
+    "summary": _summary,
     "settings": _settings,
 }
 

@@ -43,6 +43,7 @@ def register_schedule(app: App, deps: Deps) -> None:
                 leader_id=body["user"]["id"],
                 member_id=person,
                 when=words,
+                app_id=body.get("api_app_id"),
             )
         except commands.Refused as refused:
             reason = refused.blocks[0]["text"]["text"]

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain import checkins, notes, pairings, preferences
+from bot.domain import checkins, notes, pairings, preferences, summary
 from bot.domain.recurrence import occurrences
 from bot.jobs.outbox import Message, Planned, Planner, Renderer
 from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
-from bot.slack import views
+from bot.slack import summary_views, views
 
 
 def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Message | None:
@@ -224,6 +224,49 @@ def prompt_location(session: Session, meeting: Meeting, person: str) -> tuple[st
     return (row.channel, row.ts) if row else None
 
 
+def render_summary(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """The weekly summary, from the data as it is now; only on its own local day, only while
+    the leader wants it and leads a running 1:1."""
+    team_id, leader_id = delivery.team_id, delivery.recipient
+    leader = preferences.of(session, team_id=team_id, user_id=leader_id)
+    if (
+        not leader.summary.on
+        or summary.day_of(delivery.subject) != now.astimezone(leader.tz).date()
+    ):
+        return None
+    facts = summary.load(session, team_id=team_id, leader_id=leader_id, now=now)
+    if all(pair.paused for pair in facts):
+        return None
+    return summary_message(session, team_id=team_id, leader_id=leader_id, now=now, facts=facts)
+
+
+def summary_message(
+    session: Session,
+    *,
+    team_id: str,
+    leader_id: str,
+    now: datetime,
+    facts: list[summary.PairFacts] | None = None,
+) -> Message:
+    """One leader's summary at `now` (also `/oneonone summary`)."""
+    leader = preferences.of(session, team_id=team_id, user_id=leader_id)
+    if facts is None:
+        facts = summary.load(session, team_id=team_id, leader_id=leader_id, now=now)
+    built = summary.build(facts, now=now, today=now.astimezone(leader.tz).date())
+    app_id = session.scalar(
+        select(Pairing.app_id).where(
+            Pairing.team_id == team_id, Pairing.leader_id == leader_id, Pairing.app_id.is_not(None)
+        )
+    )
+    blocks = summary_views.summary_blocks(built, team_id=team_id, app_id=app_id)
+    text = f"Your week in 1:1s: {built.held} held, {built.skipped} skipped, {built.missed} missed"
+    return Message(text, blocks)
+
+
+def summaries(session: Session, now: datetime) -> list[Planned]:
+    return summary.plan(session, now=now)
+
+
 def keep_meetings_ahead(session: Session, now: datetime) -> list[Planned]:
     pairings.close_meetings(session, now=now)
     pairings.top_up(session, now=now)
@@ -234,7 +277,7 @@ def prompts(session: Session, now: datetime) -> list[Planned]:
     return checkins.plan_prompts(session, now=now)
 
 
-PLANNERS: list[Planner] = [keep_meetings_ahead, prompts]
+PLANNERS: list[Planner] = [keep_meetings_ahead, prompts, summaries]
 RENDERERS: dict[str, Renderer] = {
     "invitation": render_invitation,
     "notice": render_notice,
@@ -242,4 +285,5 @@ RENDERERS: dict[str, Renderer] = {
     "nudge": render_nudge,
     "agenda": render_agenda,
     "followup": render_followup,
+    "summary": render_summary,
 }

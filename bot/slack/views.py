@@ -34,11 +34,8 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
 )
 
 
-def help_blocks(
-    *, not_understood: str | None = None, unavailable: str | None = None
-) -> list[Block]:
-    """The help text; `not_understood` quotes what the user typed, `unavailable` a known command
-    that this version cannot do yet."""
+def help_blocks(*, not_understood: str | None = None) -> list[Block]:
+    """The help text; `not_understood` quotes what the user typed."""
     intro = (
         "*oneonone* runs your recurring 1:1s. Before each one it asks you both a few questions "
         "in a direct message, then hands the leader an agenda. Only the two of you ever see "
@@ -46,11 +43,6 @@ def help_blocks(
     )
     if not_understood is not None:
         intro = f"Sorry, I didn't understand {quote_inline(not_understood)}. Here is what I can do:"
-    elif unavailable is not None:
-        intro = (
-            f"`{COMMAND} {unavailable}` is not available in this version yet. "
-            "Here is what I can do:"
-        )
     commands = "\n".join(f"• `{COMMAND} {example}`  {what}" for example, what in HELP_LINES)
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": intro}},

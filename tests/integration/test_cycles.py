@@ -121,7 +121,10 @@ def test_two_full_cycles(
         }
 
     # Cycle 2: deeper questions, the action item carried over; Ada answers by DM replies.
-    assert at(FIRST + WEEK - timedelta(hours=24)) == 2
+    # Monday 10:00 in New York: Ada's weekly summary came at 09:00, with the prompts.
+    assert at(FIRST + WEEK - timedelta(hours=24)) == 3
+    (weekly,) = thread_replies(simulator, ADA, "summary")
+    assert "1 held, 0 skipped, 0 missed" in text_of(weekly["blocks"])
     barts = json.dumps(prompt_of(simulator, BART)["blocks"])
     assert "Is anything in your way or worrying you?" in barts
     assert "Draft the growth plan" in barts
@@ -153,7 +156,7 @@ def test_two_full_cycles(
     pair.block_action(BART, "action_done", done["value"])
     with Session(engine) as session:
         assert session.scalars(select(ActionItem.done_at)).one() is not None
-    assert at(FIRST + 2 * WEEK - timedelta(hours=24)) == 2
+    assert at(FIRST + 2 * WEEK - timedelta(hours=24)) == 3  # the prompts and a summary
     assert "Draft the growth plan" not in json.dumps(prompt_of(simulator, BART)["blocks"])
     assert "Draft the growth plan" not in text_of(prompt_of(simulator, ADA)["blocks"])
 
@@ -166,10 +169,12 @@ def test_two_full_cycles(
         "nudge",
         "agenda",
         "followup",
+        "summary",
         "prompt",
         None,  # "that's everything", after her reply
         "agenda",
         "followup",
+        "summary",
         "prompt",
     ]
     for user in (ADA, BART):
