@@ -261,6 +261,20 @@ def answers(session: Session, meeting: Meeting, author_id: str) -> dict[str, Ans
     return {row.question: row for row in rows}
 
 
+def prepared(session: Session, meeting_ids: list[int]) -> set[tuple[int, str]]:
+    """(meeting, person) for each person who answered something before that meeting (a
+    question passed by is not an answer)."""
+    if not meeting_ids:
+        return set()
+    rows = session.execute(
+        select(Answer.meeting_id, Answer.author_id).where(
+            Answer.meeting_id.in_(meeting_ids),
+            Answer.mood.is_not(None) | Answer.text.is_not(None),
+        )
+    )
+    return {(row.meeting_id, row.author_id) for row in rows}
+
+
 def save_answers(
     session: Session,
     meeting: Meeting,

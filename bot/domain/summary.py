@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain import pairings, preferences
+from bot.domain import checkins, pairings, preferences
 from bot.jobs.outbox import Planned
 from bot.models import (
     ActionItem,
@@ -180,7 +180,7 @@ def load(session: Session, *, team_id: str, leader_id: str, now: datetime) -> li
             if now - WEEK < m.starts_at <= now + WEEK and m.status is not MeetingStatus.CANCELLED
         ]
         meetings = sorted({*held[-MOOD_MEETINGS:], *near}, key=lambda m: m.starts_at)
-        prepared = _prepared_by(session, [m.id for m in meetings])
+        prepared = checkins.prepared(session, [m.id for m in meetings])
         moods = _moods(session, [m.id for m in meetings], pairing.member_id)
         facts.append(
             PairFacts(
@@ -209,20 +209,6 @@ def load(session: Session, *, team_id: str, leader_id: str, now: datetime) -> li
             )
         )
     return facts
-
-
-def _prepared_by(session: Session, meeting_ids: list[int]) -> set[tuple[int, str]]:
-    """(meeting, person) for each person who answered something (a skipped question is not
-    an answer)."""
-    if not meeting_ids:
-        return set()
-    rows = session.execute(
-        select(Answer.meeting_id, Answer.author_id).where(
-            Answer.meeting_id.in_(meeting_ids),
-            (Answer.mood.is_not(None)) | (Answer.text.is_not(None)),
-        )
-    )
-    return {(row.meeting_id, row.author_id) for row in rows}
 
 
 def _moods(session: Session, meeting_ids: list[int], member_id: str) -> dict[int, int]:

@@ -70,7 +70,7 @@ class _Checker:
         self.string(action_id, where + "/action_id", 255)
         if action_id is not None:
             if action_id in self.action_ids:
-                self.fail(where + "/action_id", "must be unique within the view or message")
+                self.fail(where + "/action_id", "must be unique within its block")
             self.action_ids.add(action_id)
         kind = element["type"]
         if kind == "button":
@@ -100,6 +100,7 @@ class _Checker:
         if not isinstance(block, dict) or block.get("type") not in _BLOCK_TYPES:
             self.fail(where + "/type", "must be a known block type")
             return
+        self.action_ids = set()  # an action_id is unique among those of its block
         block_id = block.get("block_id")
         if block_id is not None:
             self.string(block_id, where + "/block_id", 255)

@@ -115,11 +115,15 @@ class SlackClient:
         *,
         block_id: str = "actions",
         selected: str | None = None,
+        selected_date: str | None = None,
         container: dict[str, Any] | None = None,
         view: dict[str, Any] | None = None,
         message: dict[str, Any] | None = None,
+        from_home: bool = False,
         **kw: Any,
     ) -> Response:
+        """A click. `from_home`: on the user's App Home, as Slack sends it from there (the
+        view in the payload, and no response_url: there is no message to answer in)."""
         payload = self._interaction_base("block_actions", user_id)
         action: dict[str, Any] = {
             "type": "button",
@@ -131,9 +135,16 @@ class SlackClient:
         if selected is not None:  # a static_select: Slack sends the chosen option, no value
             action = {**action, "type": "static_select", "selected_option": {"value": selected}}
             del action["value"]
+        if selected_date is not None:  # a datepicker
+            action = {**action, "type": "datepicker", "selected_date": selected_date}
+            del action["value"]
         payload["actions"] = [action]
         payload["container"] = container or {"type": "message"}
-        payload["response_url"] = self.simulator.response_url()
+        if from_home:
+            view = view or self.simulator.views.get(f"home-{user_id}") or {"type": "home"}
+            payload["container"] = {"type": "view", "view_id": view.get("id", "")}
+        else:
+            payload["response_url"] = self.simulator.response_url()
         if view is not None:
             payload["view"] = view
         if message is not None:

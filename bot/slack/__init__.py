@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.slack import actions, commands, events, forms
+from bot.slack import actions, commands, events, forms, home
 
 
 def register_listeners(app: App, deps: Deps) -> None:
@@ -13,3 +13,4 @@ def register_listeners(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     actions.register(app, deps)
     forms.register(app, deps)
+    home.register(app, deps)

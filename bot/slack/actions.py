@@ -1,7 +1,10 @@
-"""Buttons: answering an invitation (accept, or suggest another time), ending a 1:1."""
+"""Buttons, on messages and on the App Home: invitations (accept, or suggest another time),
+prompts (answer, skip, remind me later), after a meeting (notes, we didn't meet), action
+items (done), and ending a 1:1. Each change also refreshes both people's App Homes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,19 +17,41 @@ from bot.domain import checkins, notes, pairings, preferences
 from bot.domain.recurrence import parse_schedule
 from bot.jobs.outbox import enqueue
 from bot.models import Meeting
-from bot.slack import views
+from bot.slack import home, home_views, views
 from bot.slack.mrkdwn import escape
 
 BUTTON_FAILURES = (ValueError, KeyError, pairings.SchedulingError)
 
 
-def _refuse(respond: Respond, error: Exception, *, replace: bool = False) -> None:
-    """A button that cannot do its work says why, and changes nothing."""
-    if isinstance(error, pairings.SchedulingError):
-        reason = str(error)
-    else:  # a forged or stale value
-        reason = "That button no longer works."
-    respond(response_type="ephemeral", replace_original=replace, text=reason)
+@dataclass(frozen=True)
+class Reply:
+    """Where a button's answer goes: to the message it sits on (its response_url), or, on
+    the App Home, which has none, a small window for a refusal (a change shows in the Home,
+    published again)."""
+
+    respond: Respond
+    client: WebClient
+    body: dict[str, Any]
+
+    def refuse(self, error: Exception, *, replace: bool = False) -> None:
+        """A button that cannot do its work says why, and changes nothing."""
+        if isinstance(error, pairings.SchedulingError):
+            reason = str(error)
+        else:  # a forged or stale value
+            reason = "That button no longer works."
+        if self.respond.response_url is None:
+            notice = home_views.notice_modal(reason)
+            self.client.views_open(trigger_id=self.body["trigger_id"], view=notice)
+        else:
+            self.respond(response_type="ephemeral", replace_original=replace, text=reason)
+
+    def say(self, text: str, *, replace: bool, blocks: list[dict[str, Any]] | None = None):
+        if self.respond.response_url is None:
+            return
+        if replace:
+            self.respond(replace_original=True, text=text, blocks=blocks)
+        else:
+            self.respond(response_type="ephemeral", replace_original=False, text=text)
 
 
 def _meeting(session: Session, body: dict[str, Any]) -> Meeting:
@@ -48,11 +73,15 @@ def register(app: App, deps: Deps) -> None:
     register_snooze(app, deps)
 
 
+def _both(pairing: pairings.Pairing) -> tuple[str, str]:
+    return pairing.leader_id, pairing.member_id
+
+
 def register_accept(app: App, deps: Deps) -> None:
     @app.action("invitation_accept")
-    def accept(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def accept(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        now = datetime.now(UTC)
+        now, reply = datetime.now(UTC), Reply(respond, client, body)
         try:
             pairing_id = int(body["actions"][0]["value"])
             with Session(deps.engine) as session, session.begin():
@@ -65,21 +94,22 @@ def register_accept(app: App, deps: Deps) -> None:
                 )
                 first = pairings.next_meeting(pairing, now=now)
                 first_at = first.starts_at if first else None
-                leader_id = pairing.leader_id
+                people = _both(pairing)
         except BUTTON_FAILURES as error:
-            _refuse(respond, error)
+            reply.refuse(error)
             return
-        blocks = views.accepted_blocks(leader_id, first_at)
-        respond(replace_original=True, text="You accepted the 1:1", blocks=blocks)
+        blocks = views.accepted_blocks(people[0], first_at)
+        reply.say("You accepted the 1:1", replace=True, blocks=blocks)
         if notice_id is not None:
             deps.outbox.send_now([notice_id], now)
+        home.publish(deps.engine, client, body["team"]["id"], people)
 
 
 def register_end(app: App, deps: Deps) -> None:
     @app.action("pairing_end")
-    def end(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def end(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        now = datetime.now(UTC)
+        now, reply = datetime.now(UTC), Reply(respond, client, body)
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session, session.begin():
@@ -87,15 +117,16 @@ def register_end(app: App, deps: Deps) -> None:
                 if pairing is None or pairing.team_id != body["team"]["id"]:
                     raise pairings.SchedulingError("This 1:1 is not yours to end.")
                 notice_id = pairings.end(session, pairing, by=user_id, now=now)
-                other = pairings.other_of(pairing, user_id)
+                other, people = pairings.other_of(pairing, user_id), _both(pairing)
         except BUTTON_FAILURES as error:
-            _refuse(respond, error, replace=True)
+            reply.refuse(error, replace=True)
             return
-        respond(
-            replace_original=True,
-            text=f"Your 1:1 with <@{other}> has ended; its history is kept. I've let them know.",
+        reply.say(
+            f"Your 1:1 with <@{other}> has ended; its history is kept. I've let them know.",
+            replace=True,
         )
         deps.outbox.send_now([notice_id], now)
+        home.publish(deps.engine, client, body["team"]["id"], people)
 
 
 def register_suggestions(app: App, deps: Deps) -> None:
@@ -110,7 +141,7 @@ def register_suggestions(app: App, deps: Deps) -> None:
                 current = pairings.schedule_of(pairing).cadence.describe()
                 pairing_id = pairing.id
         except BUTTON_FAILURES as error:
-            _refuse(respond, error)
+            Reply(respond, client, body).refuse(error)
             return
         client.views_open(
             trigger_id=body["trigger_id"], view=views.suggest_form(pairing_id, current)
@@ -118,9 +149,9 @@ def register_suggestions(app: App, deps: Deps) -> None:
 
     @app.action("proposal_accept")
     @app.action("proposal_decline")
-    def answer(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        now = datetime.now(UTC)
+        now, reply = datetime.now(UTC), Reply(respond, client, body)
         agreed = body["actions"][0]["action_id"] == "proposal_accept"
         try:
             with Session(deps.engine) as session, session.begin():
@@ -135,13 +166,14 @@ def register_suggestions(app: App, deps: Deps) -> None:
                 notice_id = pairings.answer_proposal(
                     session, pairing, by=body["user"]["id"], accept_it=agreed, plan=plan, now=now
                 )
-                member_id = pairing.member_id
+                people = _both(pairing)
         except BUTTON_FAILURES as error:
-            _refuse(respond, error)
+            reply.refuse(error)
             return
         done = "Agreed: the 1:1 starts at that time." if agreed else "Kept your time."
-        respond(replace_original=True, text=f"{done} I've told <@{member_id}>.")
+        reply.say(f"{done} I've told <@{people[1]}>.", replace=True)
         deps.outbox.send_now([notice_id], now)
+        home.publish(deps.engine, client, body["team"]["id"], people)
 
 
 def register_prompts(app: App, deps: Deps) -> None:
@@ -166,14 +198,14 @@ def register_prompts(app: App, deps: Deps) -> None:
                 ]  # a skipped one prefills as empty
                 form = views.answer_form(meeting.id, rows)
         except BUTTON_FAILURES as error:
-            _refuse(respond, error)
+            Reply(respond, client, body).refuse(error)
             return
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
     @app.action("prompt_skip")
-    def skip(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def skip(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        now = datetime.now(UTC)
+        now, reply = datetime.now(UTC), Reply(respond, client, body)
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session, session.begin():
@@ -181,15 +213,15 @@ def register_prompts(app: App, deps: Deps) -> None:
                 _, notice_id = pairings.skip(
                     session, meeting.pairing, by=user_id, now=now, meeting=meeting
                 )
-                skipped_at = meeting.starts_at
+                skipped_at, people = meeting.starts_at, _both(meeting.pairing)
         except BUTTON_FAILURES as error:
-            _refuse(respond, error)
+            reply.refuse(error)
             return
-        respond(
-            replace_original=True,
-            text=f"Skipped the 1:1 on {views.date_token(skipped_at)}; only that one.",
+        reply.say(
+            f"Skipped the 1:1 on {views.date_token(skipped_at)}; only that one.", replace=True
         )
         deps.outbox.send_now([notice_id], now)
+        home.publish(deps.engine, client, body["team"]["id"], people)
 
 
 def register_after(app: App, deps: Deps) -> None:
@@ -208,30 +240,33 @@ def register_after(app: App, deps: Deps) -> None:
                     leader=user_id == pairing.leader_id,
                 )
         except BUTTON_FAILURES as error:
-            _refuse(respond, error)
+            Reply(respond, client, body).refuse(error)
             return
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
     @app.action("followup_missed")
-    def missed(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def missed(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
+        reply = Reply(respond, client, body)
         try:
             with Session(deps.engine) as session, session.begin():
                 meeting = _meeting(session, body)
                 pairings.mark_missed(session, meeting, by=body["user"]["id"], now=datetime.now(UTC))
-                starts_at = meeting.starts_at
+                starts_at, people = meeting.starts_at, _both(meeting.pairing)
         except BUTTON_FAILURES as error:
-            _refuse(respond, error)
+            reply.refuse(error)
             return
-        respond(
-            replace_original=True,
-            text=f"Noted: the 1:1 on {views.date_token(starts_at)} did not happen. Its open "
+        reply.say(
+            f"Noted: the 1:1 on {views.date_token(starts_at)} did not happen. Its open "
             "action items carry over to the next one.",
+            replace=True,
         )
+        home.publish(deps.engine, client, body["team"]["id"], people)
 
     @app.action("action_done")
-    def done(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def done(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
+        reply = Reply(respond, client, body)
         try:
             with Session(deps.engine) as session, session.begin():
                 item = notes.tick_off(
@@ -241,18 +276,20 @@ def register_after(app: App, deps: Deps) -> None:
                     user_id=body["user"]["id"],
                     now=datetime.now(UTC),
                 )
-                text = item.text
+                text, people = item.text, _both(session.get_one(pairings.Pairing, item.pairing_id))
         except BUTTON_FAILURES as error:
-            _refuse(respond, error)
+            reply.refuse(error)
             return
-        respond(replace_original=False, response_type="ephemeral", text=f"Done: {escape(text)}")
+        reply.say(f"Done: {escape(text)}", replace=False)
+        home.publish(deps.engine, client, body["team"]["id"], people)
 
 
 def register_snooze(app: App, deps: Deps) -> None:
     @app.action("prompt_snooze")
-    def snooze(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def snooze(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         now, user_id = datetime.now(UTC), body["user"]["id"]
+        reply = Reply(respond, client, body)
         try:
             meeting_id, choice = body["actions"][0]["selected_option"]["value"].split(":")
             with Session(deps.engine) as session, session.begin():
@@ -272,10 +309,6 @@ def register_snooze(app: App, deps: Deps) -> None:
                 )
                 enqueue(session, planned, now=now)
         except BUTTON_FAILURES as error:
-            _refuse(respond, error)
+            reply.refuse(error)
             return
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text=f"I'll remind you {views.date_token(planned.due_at)}.",
-        )
+        reply.say(f"I'll remind you {views.date_token(planned.due_at)}.", replace=False)

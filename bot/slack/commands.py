@@ -15,9 +15,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import notes, pairings, preferences, profiles
+from bot.domain import notes, pairings, profiles
 from bot.domain.recurrence import CadenceError, occurrences, parse_schedule
-from bot.slack import messages, settings_views, views
+from bot.slack import home, messages, settings_views, views
+from bot.slack.people import person
 from bot.slack.views import COMMAND, help_blocks
 
 logger = logging.getLogger(__name__)
@@ -93,8 +94,8 @@ def create(
 ) -> Answer:
     """Schedule a 1:1 from words (typed, or put together by the form); raises `Refused`."""
     try:
-        leader = _person(client, leader_id)
-        member = _person(client, member_id)
+        leader = person(client, leader_id)
+        member = person(client, member_id)
     except SlackApiError as error:
         logger.info("schedule: users.info failed: %s", error.response.get("error"))
         raise Refused(views.problem_blocks("I can't find that person in this workspace.")) from None
@@ -103,8 +104,8 @@ def create(
         today = now.astimezone(ZoneInfo(leader.tz)).date()
         plan = parse_schedule(when, default_zone=leader.tz, today=today)
         with Session(deps.engine) as session, session.begin():
-            for person in (leader, member):
-                profiles.remember(session, person, team_id=team_id, now=now)
+            for someone in (leader, member):
+                profiles.remember(session, someone, team_id=team_id, now=now)
             _, delivery_id = pairings.schedule(
                 session,
                 team_id=team_id,
@@ -122,12 +123,17 @@ def create(
         raise Refused(views.problem_blocks(str(error))) from None
     upcoming = occurrences(plan, after=now, count=3)
     blocks = views.scheduled_blocks(member.id, plan.cadence.describe(), upcoming)
-    return blocks, lambda: deps.outbox.send_now([delivery_id], datetime.now(UTC))
+
+    def after() -> None:
+        deps.outbox.send_now([delivery_id], datetime.now(UTC))
+        home.publish(deps.engine, client, team_id, [leader_id, member_id])
+
+    return blocks, after
 
 
 def _open_schedule_form(client: WebClient, command: dict[str, Any], member_id: str | None):
     try:
-        zone = _person(client, command["user_id"]).tz
+        zone = person(client, command["user_id"]).tz
     except SlackApiError:
         zone = "UTC"
     form = views.schedule_form(member_id, zone)
@@ -170,12 +176,15 @@ def _with_pairing(
     client: WebClient,
     rest: str,
     change: Callable[[Session, pairings.Pairing, datetime, str], tuple[str | Blocks, list[int]]],
+    *,
+    changes_home: bool = True,
 ) -> Answer:
     """Find your open 1:1 with the mentioned person and apply `change` to it in one unit of
-    work; `change` returns the reply (words or blocks) and the deliveries to send at once."""
+    work; `change` returns the reply (words or blocks) and the deliveries to send at once.
+    Afterwards both people's App Homes are published again, unless nothing they show moved."""
     try:
         other_id, words = _one_mention(rest)
-        other = _person(client, other_id)
+        other = person(client, other_id)
     except Refused as refused:
         return refused.blocks, None
     except SlackApiError:
@@ -187,14 +196,21 @@ def _with_pairing(
                 session, team_id=command["team_id"], user_id=command["user_id"], other=other
             )
             reply, deliveries = change(session, pairing, now, words)
+            people = (pairing.leader_id, pairing.member_id)
     except CadenceError as error:
         return views.problem_blocks(error.reason + ".", quoted=error.fragment or words), None
     except pairings.SchedulingError as error:
         return views.done_blocks(str(error)), None
     blocks = views.done_blocks(reply) if isinstance(reply, str) else reply
-    if not deliveries:
+    if not (deliveries or changes_home):
         return blocks, None
-    return blocks, lambda: deps.outbox.send_now(deliveries, datetime.now(UTC))
+
+    def after() -> None:
+        deps.outbox.send_now(deliveries, datetime.now(UTC))
+        if changes_home:
+            home.publish(deps.engine, client, command["team_id"], people)
+
+    return blocks, after
 
 
 def _skip(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
@@ -248,7 +264,7 @@ def _cancel(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
         other = pairings.other_of(pairing, command["user_id"])
         return views.cancel_confirm_blocks(pairing.id, other), []
 
-    return _with_pairing(deps, command, client, rest, change)
+    return _with_pairing(deps, command, client, rest, change, changes_home=False)
 
 
 def _agenda(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
@@ -262,7 +278,7 @@ def _agenda(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
         # Anyone may prepare before their prompt arrives.
         return [*blocks[:49], views.answer_button(meeting.id)], []
 
-    return _with_pairing(deps, command, client, rest, change)
+    return _with_pairing(deps, command, client, rest, change, changes_home=False)
 
 
 def _topic(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
@@ -277,7 +293,7 @@ def _topic(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) ->
         whom = "only you will see it" if private else "you'll both see it"
         return f"Added to your next 1:1 ({whom}).", []
 
-    return _with_pairing(deps, command, client, rest, change)
+    return _with_pairing(deps, command, client, rest, change, changes_home=False)
 
 
 def _history(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
@@ -292,13 +308,13 @@ def _history(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) 
             blocks += messages.agenda_for(session, meeting, command["user_id"])[:12]
         return blocks[:50], []
 
-    return _with_pairing(deps, command, client, rest, change)
+    return _with_pairing(deps, command, client, rest, change, changes_home=False)
 
 
 def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
     now = datetime.now(UTC)
     try:
-        tz = ZoneInfo(_person(client, command["user_id"]).tz)
+        tz = ZoneInfo(person(client, command["user_id"]).tz)
     except SlackApiError:
         tz = ZoneInfo("UTC")
     today = now.astimezone(tz).date()
@@ -310,12 +326,16 @@ def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> 
         profiles.set_away(
             session, team_id=command["team_id"], user_id=command["user_id"], until=until, now=now
         )
+
+    def after() -> None:
+        home.publish(deps.engine, client, command["team_id"], [command["user_id"]])
+
     if until is None:
-        return views.done_blocks("Welcome back: prompts and nudges reach you again."), None
+        return views.done_blocks("Welcome back: prompts and nudges reach you again."), after
     return views.done_blocks(
         f"Enjoy your time away. No prompts or nudges reach you until {until:%A %d %B %Y} "
         f"(included), in every 1:1 you're in. `{COMMAND} away off` ends it early."
-    ), None
+    ), after
 
 
 def _summary(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -> Answer:
@@ -332,43 +352,14 @@ def _summary(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str
 
 def _questions(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
     """Your own question sets, in a form."""
-    return _open_settings(deps, command, client, settings_views.questions_form)
+    home.open_settings(deps, client, command, settings_views.questions_form)
+    return [], None
 
 
 def _settings(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
     """Everything you can set, in a form (also behind the App Home's Settings button)."""
-    return _open_settings(deps, command, client, settings_views.settings_form)
-
-
-def _open_settings(
-    deps: Deps,
-    command: dict[str, Any],
-    client: WebClient,
-    form: Callable[[preferences.Preferences], dict[str, Any]],
-) -> Answer:
-    open_settings(deps, client, command["team_id"], command["user_id"], command["trigger_id"], form)
+    home.open_settings(deps, client, command, settings_views.settings_form)
     return [], None
-
-
-def open_settings(
-    deps: Deps,
-    client: WebClient,
-    team_id: str,
-    user_id: str,
-    trigger_id: str,
-    form: Callable[[preferences.Preferences], dict[str, Any]],
-) -> None:
-    """Open a settings form with the person's current values, in their Slack timezone."""
-    now = datetime.now(UTC)
-    try:
-        person = _person(client, user_id)
-    except SlackApiError:
-        person = None
-    with Session(deps.engine) as session, session.begin():
-        if person is not None:
-            profiles.remember(session, person, team_id=team_id, now=now)
-        current = preferences.of(session, team_id=team_id, user_id=user_id)
-    client.views_open(trigger_id=trigger_id, view=form(current))
 
 
 HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = {
@@ -388,19 +379,6 @@ HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = 
     "summary": _summary,
     "settings": _settings,
 }
-
-
-def _person(client: WebClient, user_id: str) -> pairings.Person:
-    user = client.users_info(user=user_id)["user"]
-    return pairings.Person(
-        id=user["id"],
-        team_id=user.get("team_id", ""),
-        name=user.get("real_name") or user.get("name") or user_id,
-        tz=user.get("tz") or "UTC",
-        is_bot=bool(user.get("is_bot")),
-        deleted=bool(user.get("deleted")),
-        status=pairings.Status.from_slack(user.get("profile") or {}),
-    )
 
 
 def _first_line(blocks: Blocks) -> str:

@@ -18,7 +18,7 @@ from bot.domain import checkins, profiles
 from bot.domain.pairings import Status
 from bot.jobs.outbox import enqueue_returning_id
 from bot.models import ProcessedEvent
-from bot.slack import messages, views
+from bot.slack import home, messages, views
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +119,11 @@ def register_replies(app: App, deps: Deps) -> None:
             )
             refreshed = messages.prompt_message(session, meeting, user_id)
             where = messages.prompt_location(session, meeting, user_id)
+            people = (meeting.pairing.leader_id, meeting.pairing.member_id)
         say(text=views.turn_reply(answered, following), thread_ts=thread)
         if answered is not None and where is not None:
             client.chat_update(
                 channel=where[0], ts=where[1], text=refreshed.text, blocks=refreshed.blocks
             )
+        if answered is not None:
+            home.publish(deps.engine, client, team_id, people)

@@ -15,7 +15,7 @@ from bot.domain import checkins, notes, pairings, preferences
 from bot.domain.preferences import SettingsError
 from bot.domain.recurrence import CadenceError, parse_schedule
 from bot.models import Pairing
-from bot.slack import commands, messages, settings_views, views
+from bot.slack import commands, home, messages, settings_views, views
 
 
 def register(app: App, deps: Deps) -> None:
@@ -124,6 +124,7 @@ def register_answers(app: App, deps: Deps) -> None:
                 checkins.save_answers(session, meeting, author_id=user_id, given=given, now=now)
                 message = messages.prompt_message(session, meeting, user_id)
                 where = messages.prompt_location(session, meeting, user_id)
+                people = (meeting.pairing.leader_id, meeting.pairing.member_id)
         except (ValueError, pairings.SchedulingError) as error:
             first = next(iter(state), "")
             ack(response_action="errors", errors={first: _plain(str(error))})
@@ -133,11 +134,12 @@ def register_answers(app: App, deps: Deps) -> None:
             client.chat_update(
                 channel=where[0], ts=where[1], text=message.text, blocks=message.blocks
             )
+        home.publish(deps.engine, client, body["team"]["id"], people)
 
 
 def register_notes(app: App, deps: Deps) -> None:
     @app.view("notes_form")
-    def notes_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def notes_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
         user_id, now = body["user"]["id"], datetime.now(UTC)
         state = view["state"]["values"]
 
@@ -170,10 +172,12 @@ def register_notes(app: App, deps: Deps) -> None:
                     due=date.fromisoformat(due) if due else None,
                     now=now,
                 )
+                people = (meeting.pairing.leader_id, meeting.pairing.member_id)
         except (ValueError, pairings.SchedulingError) as error:
             ack(response_action="errors", errors={next(iter(state), "shared"): _plain(str(error))})
             return
         ack()
+        home.publish(deps.engine, client, body["team"]["id"], people)
 
 
 def register_topics(app: App, deps: Deps) -> None:

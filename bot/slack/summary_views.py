@@ -8,13 +8,12 @@ from collections.abc import Iterable
 from bot.domain.summary import ItemFacts, MeetingFacts, PersonWeek, Summary
 from bot.models import MeetingStatus
 from bot.slack.mrkdwn import escape
-from bot.slack.views import Block, date_token
+from bot.slack.views import Block, date_token, list_sections
 
 PEOPLE_SHOWN = 25
 ITEMS_SHOWN = 15
 UPCOMING_SHOWN = 20
 NEGLECTED_SHOWN = 10
-SECTION_CHARACTERS = 2900
 ITEM_CHARACTERS = 120
 
 
@@ -26,17 +25,8 @@ def home_link(team_id: str, app_id: str | None) -> str:
 
 
 def _sections(title: str, lines: list[str], more: int, home: str) -> list[Block]:
-    """A titled list as few sections as its length needs, with "and N more" at the end."""
-    if more:
-        lines = [*lines, f"…and {more} more in {home}"]
-    blocks, text = [], f"*{title}*"
-    for line in lines:
-        if len(text) + len(line) + 1 > SECTION_CHARACTERS:
-            blocks.append(_mrkdwn(text))
-            text = ""
-        text = f"{text}\n{line}" if text else line
-    blocks.append(_mrkdwn(text))
-    return blocks
+    """A titled list, with "and N more" at the end."""
+    return list_sections(title, [*lines, f"…and {more} more in {home}"] if more else lines)
 
 
 def _mrkdwn(text: str) -> Block:

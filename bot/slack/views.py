@@ -184,6 +184,24 @@ def section(text: str) -> list[Block]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
 
 
+SECTION_CHARACTERS = 2900
+
+
+def list_sections(title: str, lines: list[str]) -> list[Block]:
+    """A titled list in as few sections as its length needs (each within Slack's 3,000
+    characters). The lines are our own mrkdwn, with any user text in them escaped."""
+    blocks, text = [], f"*{title}*"
+    for line in lines:
+        if len(text) + len(line) + 1 > SECTION_CHARACTERS:
+            blocks.append(text)
+            text = ""
+        text = f"{text}\n{line}" if text else line
+    blocks.append(text)
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": t, "verbatim": True}} for t in blocks
+    ]
+
+
 def _next(following: datetime | None) -> str:
     return f" The next one is {date_token(following)}." if following else ""
 

@@ -1,0 +1,141 @@
+"""The App Home: published when someone opens it and after every change of theirs that it
+shows (a 1:1 scheduled, accepted, skipped, moved or ended; answers; action items; away), and
+the buttons that only the App Home has."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps
+from bot.domain import checkins, home, pairings, preferences, profiles
+from bot.slack import home_views, messages, settings_views
+from bot.slack.people import person
+
+logger = logging.getLogger(__name__)
+
+
+def publish(engine: Engine, client: WebClient, team_id: str, users: Iterable[str]) -> None:
+    """views.publish each person's App Home as it is now. A Home that cannot be published
+    (Slack refuses, or someone has never opened it) is logged and never fails the change
+    that asked for it."""
+    now = datetime.now(UTC)
+    for user_id in dict.fromkeys(users):
+        with Session(engine) as session:
+            zone = preferences.of(session, team_id=team_id, user_id=user_id).tz
+            facts = home.load(
+                session,
+                team_id=team_id,
+                user_id=user_id,
+                now=now,
+                today=now.astimezone(zone).date(),
+            )
+        try:
+            client.views_publish(user_id=user_id, view=home_views.home_view(facts))
+        except SlackApiError as error:
+            logger.warning("home of %s not published: %s", user_id, error.response.get("error"))
+
+
+def open_settings(
+    deps: Deps,
+    client: WebClient,
+    where: dict[str, Any],
+    form: Callable[[preferences.Preferences], dict[str, Any]],
+) -> None:
+    """Open a settings form with the person's current values, in their Slack timezone.
+    `where` is a slash command or an interaction: who asked, in which workspace, and its
+    trigger."""
+    team_id = where.get("team_id") or where["team"]["id"]
+    user_id = where.get("user_id") or where["user"]["id"]
+    now = datetime.now(UTC)
+    try:
+        someone = person(client, user_id)
+    except SlackApiError:
+        someone = None
+    with Session(deps.engine) as session, session.begin():
+        if someone is not None:
+            profiles.remember(session, someone, team_id=team_id, now=now)
+        current = preferences.of(session, team_id=team_id, user_id=user_id)
+    client.views_open(trigger_id=where["trigger_id"], view=form(current))
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab") == "home" and event.get("user"):
+            publish(deps.engine, client, body.get("team_id") or "", [event["user"]])
+
+    def open_form(ack: Ack, body: dict[str, Any], client: WebClient, form: Any) -> None:
+        ack()
+        open_settings(deps, client, body, form)
+
+    @app.action("home_settings")
+    def settings(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        open_form(ack, body, client, settings_views.settings_form)
+
+    @app.action("home_questions")
+    def questions(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        open_form(ack, body, client, settings_views.questions_form)
+
+    @app.action("home_summary")
+    def summary(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        with Session(deps.engine) as session:
+            message = messages.summary_message(
+                session,
+                team_id=body["team"]["id"],
+                leader_id=body["user"]["id"],
+                now=datetime.now(UTC),
+            )
+        view = home_views.blocks_modal("Your week in 1:1s", message.blocks or [])
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action("home_agenda")
+    def agenda(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        try:
+            with Session(deps.engine) as session:
+                meeting = checkins.meeting_for(
+                    session,
+                    meeting_id=int(body["actions"][0]["value"]),
+                    team_id=body["team"]["id"],
+                    user_id=user_id,
+                )
+                blocks = messages.agenda_for(session, meeting, user_id)
+            view = home_views.blocks_modal("Agenda", blocks)
+        except (ValueError, KeyError, pairings.SchedulingError) as error:
+            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+            view = home_views.notice_modal(reason or "That button no longer works.")
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action("home_away")
+    @app.action("home_back")
+    def away(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        team_id, user_id, now = body["team"]["id"], body["user"]["id"], datetime.now(UTC)
+        action = body["actions"][0]
+        with Session(deps.engine) as session, session.begin():
+            zone = preferences.of(session, team_id=team_id, user_id=user_id).zone
+            today = now.astimezone(ZoneInfo(zone)).date()
+            until = None
+            if action["action_id"] == "home_away":
+                try:
+                    until = date.fromisoformat(action.get("selected_date") or "")
+                    profiles.parse_away(f"until {until.isoformat()}", today=today)
+                except (ValueError, pairings.SchedulingError) as error:
+                    reason = str(error) if isinstance(error, pairings.SchedulingError) else ""
+                    notice = home_views.notice_modal(reason or "Choose a date.")
+                    client.views_open(trigger_id=body["trigger_id"], view=notice)
+                    return
+            profiles.set_away(session, team_id=team_id, user_id=user_id, until=until, now=now)
+        publish(deps.engine, client, team_id, [user_id])
