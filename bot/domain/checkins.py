@@ -51,16 +51,21 @@ def nudge_times(
 ) -> list[datetime]:
     """When to nudge someone who has not answered. Each nudge goes at its lead time before
     the meeting if that is in their working hours; otherwise at the latest working minute
-    after the prompt and before the next nudge (or the agenda); if there is none, not at
-    all. Two nudges that would come within an hour of each other are one."""
+    after the prompt and before the next nudge (or, for the last, an hour before the agenda,
+    so there is time to answer); if there is none, not at all. Two nudges that would come
+    within an hour of each other are one."""
     earliest = starts_at - timeline.prompt_lead
     leads = timeline.nudge_leads()
-    bounds = [starts_at - lead for lead in leads[1:]] + [starts_at - timeline.agenda_lead]
+    bounds = [starts_at - lead for lead in leads[1:]] + [timeline.last_nudge(starts_at)]
     bounds = bounds[: len(leads)]
     chosen: list[datetime] = []
     for lead, latest in zip(leads, bounds, strict=True):
         wanted = starts_at - lead
-        at = wanted if hours.contains(wanted, tz) else hours.latest_between(earliest, latest, tz)
+        at = (
+            wanted
+            if hours.contains(wanted, tz) and wanted <= latest
+            else hours.latest_between(earliest, latest, tz)
+        )
         if at is not None and all(abs(at - other) >= SECOND_NUDGE_GAP for other in chosen):
             chosen.append(at)
     return sorted(chosen)
@@ -92,10 +97,9 @@ def snooze(
         wanted = now + timedelta(hours=int(choice[0]))
     else:
         raise SchedulingError("Choose when to be reminded.")
-    latest = meeting.starts_at - timeline.agenda_lead
     at = wanted if hours.contains(wanted, tz) else hours.next_opening(wanted, tz)
-    if at > latest:
-        raise SchedulingError("That would be after the agenda goes out: answer now instead.")
+    if at > timeline.last_nudge(meeting.starts_at):
+        raise SchedulingError("That would be too close to the agenda: answer now instead.")
     # The reminder asked for replaces any not yet sent, so there is only ever one.
     session.execute(
         update(Delivery)

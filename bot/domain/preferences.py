@@ -24,6 +24,7 @@ AGENDA_LEADS = (15, 30, 60, 120, 240)  # minutes before the meeting
 NUDGE_COUNTS = (0, 1, 2)
 MAX_PROMPT_LEAD = timedelta(hours=max(PROMPT_LEADS))
 SECOND_NUDGE_GAP = timedelta(hours=1)  # two nudges closer than this are one
+TIME_TO_ANSWER = timedelta(hours=1)  # the last nudge or reminder leaves this before the agenda
 
 
 class SettingsError(ValueError):
@@ -78,6 +79,10 @@ class Timeline:
     nudges: int = 1
     nudge_lead: timedelta = timedelta(hours=4)
     agenda_lead: timedelta = timedelta(hours=1)
+
+    def last_nudge(self, starts_at: datetime) -> datetime:
+        """The latest a nudge or reminder may come: an hour to answer before the agenda."""
+        return starts_at - self.agenda_lead - TIME_TO_ANSWER
 
     def nudge_leads(self) -> list[timedelta]:
         """One nudge goes `nudge_lead` before; a second one halfway between the prompt and it."""

@@ -37,13 +37,19 @@ def test_two_nudges_go_halfway_and_at_the_lead_time() -> None:
 
 
 def test_two_nudges_that_would_fall_together_are_one() -> None:
-    starts = utc("2026-11-24T15:00Z")  # Tuesday 10:00 in New York
-    timeline = Timeline(nudges=2)  # 14 h and 4 h before: both before 09:00 on Tuesday
+    starts = utc("2026-11-24T15:00Z")  # Tuesday 16:00 in Warsaw
+    timeline = Timeline(nudges=2)  # 14 h before is 02:00, so it moves to the second's 12:00
+    times = nudge_times(starts, timeline=timeline, hours=WorkingHours(), tz=WARSAW)
+    assert [local(t, WARSAW) for t in times] == ["Tue 2026-11-24 12:00"]
     times = nudge_times(starts, timeline=timeline, hours=WorkingHours(), tz=NEW_YORK)
-    assert [local(t, NEW_YORK) for t in times] == ["Mon 2026-11-23 17:59", "Tue 2026-11-24 09:00"]
-    night = WorkingHours(start=time(9), end=time(9, 30))
-    times = nudge_times(starts, timeline=timeline, hours=night, tz=NEW_YORK)
-    assert [local(t, NEW_YORK) for t in times] == ["Tue 2026-11-24 09:00"]
+    assert [local(t, NEW_YORK) for t in times] == ["Mon 2026-11-23 17:59"]
+
+
+def test_the_last_nudge_leaves_an_hour_to_answer_before_the_agenda() -> None:
+    starts = utc("2026-11-24T15:00Z")
+    early = WorkingHours(start=time(7), end=time(18))  # Ada starts at 07:00 in New York
+    times = nudge_times(starts, timeline=Timeline(), hours=early, tz=NEW_YORK)
+    assert [local(t, NEW_YORK) for t in times] == ["Tue 2026-11-24 08:00"]
 
 
 def test_no_nudges_and_days_off() -> None:

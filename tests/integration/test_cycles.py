@@ -90,8 +90,11 @@ def test_two_full_cycles(
     assert at(FIRST - timedelta(hours=24)) == 2
     with freeze_time(FIRST - timedelta(hours=10)):
         answer(pair, simulator, BART, prompt_of(simulator, BART), open="My promotion path")
-    assert at(FIRST - timedelta(hours=4)) == 0  # Bart answered: no nudge; Ada's is at 09:00
-    assert at(FIRST - timedelta(hours=1)) == 3  # Ada's nudge, two agendas
+    # Ada has not answered: nudged at 17:59 in New York, the last working minute that leaves
+    # her time before the agenda.
+    assert at(FIRST - timedelta(hours=16, minutes=1)) == 1
+    assert at(FIRST - timedelta(hours=4)) == 0  # Bart answered: no nudge for him
+    assert at(FIRST - timedelta(hours=1)) == 2  # two agendas
     assert "My promotion path" in json.dumps(thread_replies(simulator, ADA, "agenda")[0])
     assert at(FIRST + timedelta(minutes=30)) == 2  # the follow-ups
     with Session(engine) as session:

@@ -248,9 +248,8 @@ def test_a_vacation_status_holds_the_nudge(
     profile = {"status_text": "Vacationing", "status_emoji": ":palm_tree:", "status_expiration": 0}
     user = {"id": BART, "name": "bart", "tz": "Europe/Warsaw", "profile": profile}
     assert pair.event({"type": "user_change", "user": user, "event_ts": "1.2"}).status == 200
-    report = outbox.run_pass(FIRST - timedelta(hours=4))
+    outbox.run_pass(FIRST - timedelta(hours=4))  # his nudge's time
     assert thread_replies(simulator, BART, "nudge") == []
-    assert report.dropped == 1
     with Session(engine) as session:
         nudge = session.scalars(
             select(Delivery).where(Delivery.kind == "nudge", Delivery.recipient == BART)
