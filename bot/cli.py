@@ -44,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
 
+    demo = commands.add_parser(
+        "demo", help="the whole product against a simulated Slack, with no account or tokens"
+    )
+    demo.add_argument(
+        "--db", metavar="URL", help="a database to keep the story in (default: a temporary SQLite)"
+    )
+    demo.add_argument("--keep", action="store_true", help="keep the temporary database")
+    demo.set_defaults(handler=_demo)
+
     migrate = commands.add_parser("migrate", help="bring the database to the newest revision")
     migrate.set_defaults(handler=_migrate)
 
@@ -222,6 +231,14 @@ def _tick(args: argparse.Namespace) -> int:
         engine.dispose()
     print(f"{now.isoformat()}: {report}")
     return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot import demo
+    from bot.config import normalize_database_url
+
+    url = normalize_database_url(args.db) if args.db else None
+    return demo.run(sys.stdout, database_url=url, keep=args.keep)
 
 
 def _doctor(_args: argparse.Namespace) -> int:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import signal
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -18,6 +20,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
+from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.db import reachability_problem
@@ -104,6 +107,29 @@ def _health(engine: Engine, start_response: StartResponse) -> list[bytes]:
 def make_server(application: WSGIApp, *, host: str, port: int, threads: int = 8) -> Any:
     """A waitress server, bound but not yet serving (port 0 picks a free port)."""
     return create_server(application, host=host, port=port, threads=threads, ident="oneonone")
+
+
+@contextmanager
+def serving_in_background(application: WSGIApp, *, host: str = "127.0.0.1") -> Iterator[str]:
+    """The same server on a free port, in a thread, for as long as the block runs; yields
+    its base URL (`oneonone demo` and the tests). The thread stops its own loop before the
+    server closes, so no poll meets a closed socket."""
+    server = make_server(application, host=host, port=0)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True, name="oneonone-http")
+    thread.start()
+    try:
+        yield f"http://{host}:{server.effective_port}"
+    finally:
+        stop.set()
+        thread.join(10)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)  # the listening socket and any open connections
 
 
 def serve(application: WSGIApp, *, host: str, port: int) -> None:

@@ -4,15 +4,12 @@
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from waitress import wasyncore
 
 from bot import crypto, db, web
 from bot.app import create_app
@@ -136,32 +133,10 @@ def app(settings: Settings, engine: Engine):
     return create_app(settings, engine=engine, process_before_response=True)
 
 
-@contextmanager
-def serve_in_thread(application: web.WSGIApp) -> Iterator[str]:
-    """The production server on a free loopback port, in a thread; yields its base URL. The
-    thread stops its own loop before the server closes, so no poll meets a closed socket."""
-    server = web.make_server(application, host="127.0.0.1", port=0)
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            wasyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        stop.set()
-        thread.join(10)
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(server._map)  # the listening socket and any open connections
-
-
 @pytest.fixture
 def server(app, engine: Engine, settings: Settings) -> Iterator[str]:
     """The real app behind the production server on a free loopback port; yields its base URL."""
-    with serve_in_thread(web.wsgi_app(app, engine, settings.signing_secret)) as base_url:
+    with web.serving_in_background(web.wsgi_app(app, engine, settings.signing_secret)) as base_url:
         yield base_url
 
 

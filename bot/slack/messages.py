@@ -134,8 +134,8 @@ def _prompt_ts(session: Session, delivery: Delivery) -> str | None:
 
 def render_nudge(session: Session, delivery: Delivery, now: datetime) -> Message | None:
     """A nudge, in the prompt's thread, only to someone who has not answered, is at work
-    (their working hours, even when the pass runs late), and whose Slack status does not
-    say they are on vacation or out sick."""
+    (their working hours, even when the pass runs late), still has time to answer before
+    the agenda, and whose Slack status does not say they are on vacation or out sick."""
     meeting = _upcoming(session, delivery, now)
     thread = _prompt_ts(session, delivery)
     if meeting is None or thread is None or checkins.answers(session, meeting, delivery.recipient):
@@ -143,8 +143,13 @@ def render_nudge(session: Session, delivery: Delivery, now: datetime) -> Message
     person = preferences.of(
         session, team_id=delivery.team_id, user_id=delivery.recipient, zone=meeting.pairing.zone
     )
-    if not person.hours.contains(now, person.tz) or checkins.not_to_be_nudged(
-        session, team_id=delivery.team_id, user_id=delivery.recipient, now=now
+    timeline = checkins.leader_preferences(session, meeting.pairing).timeline
+    if (
+        now > timeline.last_nudge(meeting.starts_at)  # late: no time left to answer
+        or not person.hours.contains(now, person.tz)
+        or checkins.not_to_be_nudged(
+            session, team_id=delivery.team_id, user_id=delivery.recipient, now=now
+        )
     ):
         return None
     other = pairings.other_of(meeting.pairing, delivery.recipient)

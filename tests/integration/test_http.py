@@ -14,7 +14,6 @@ from bot import db, web
 from bot.app import create_app
 from bot.config import Settings
 from bot.simulator import SlackClient, SlackSimulator
-from tests.conftest import serve_in_thread
 
 HELP = "command=%2Foneonone&text=help&user_id=UADA0000001&team_id=T0SIMULATED"
 
@@ -41,7 +40,9 @@ def test_health_is_503_when_the_database_is_gone(settings: Settings, engine: Eng
     app = create_app(settings, engine=engine)
     unreachable = db.make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")
     try:
-        with serve_in_thread(web.wsgi_app(app, unreachable, settings.signing_secret)) as base_url:
+        with web.serving_in_background(
+            web.wsgi_app(app, unreachable, settings.signing_secret)
+        ) as base_url:
             status, body = get(base_url + web.HEALTH_PATH)
     finally:
         unreachable.dispose()

@@ -14,7 +14,6 @@ from bot import models, web
 from bot.app import create_app
 from bot.config import Settings
 from bot.simulator import SIGNING_SECRET, SlackClient, SlackSimulator, Workspace
-from tests.conftest import serve_in_thread
 
 ACME = Workspace(team_id="T0ACME00001", team_name="Acme", bot_user_id="UACMEBOT001")
 
@@ -29,7 +28,7 @@ def oauth_server(simulator: SlackSimulator, engine: Engine, database_url: str) -
         api_url=simulator.api_url,
     )
     app = create_app(settings, engine=engine, process_before_response=True)
-    with serve_in_thread(web.wsgi_app(app, engine, settings.signing_secret)) as base_url:
+    with web.serving_in_background(web.wsgi_app(app, engine, settings.signing_secret)) as base_url:
         yield base_url
 
 

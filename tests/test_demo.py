@@ -1,0 +1,103 @@
+"""`oneonone demo` as a newcomer runs it: a subprocess, no tokens, no network; it tells the
+whole story, as each person sees it, in under 20 seconds, and exits 0."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+STORY = [  # in this order
+    "types /oneonone schedule @Bart Kowalski weekly on Tuesday at 10:00",
+    "Bart Kowalski · Mon 23 Nov 15:30 Warsaw · direct message · invitation",
+    "AN INVITATION TO A 1:1",
+    "[ Accept ]  [ Suggest another time ]",
+    "Good news: @Bart Kowalski accepted your 1:1",
+    "Ada Lovelace · Mon 23 Nov 10:00 New York · direct message · prompt",
+    "Bart Kowalski · Mon 23 Nov 16:00 Warsaw · direct message · prompt",
+    "This time is for us to talk. What's on your mind?",
+    "[ Answer ]  [ Skip this one ]  [ Remind me later ▾ ]",
+    "┌ Before your 1:1 ┐",
+    "│ I'd like to talk about my promotion path, and the on-call load <3",
+    "Ada Lovelace · Mon 23 Nov 17:59 New York · in the thread · nudge",
+    "replies in the DM",
+    "that's everything for this 1:1",
+    "Ada Lovelace · Tue 24 Nov 09:00 New York · in the thread · agenda",
+    "Their answers",
+    "[ Add notes ]  [ We didn't meet ]",
+    "An action item: Draft the growth plan",
+    "Ada Lovelace · Mon 30 Nov 09:00 New York · direct message · summary",
+    "YOUR WEEK IN 1:1S",
+    "1 held, 0 skipped, 0 missed",
+    "Bart Kowalski · Mon 30 Nov 16:00 Warsaw · direct message · prompt",
+    "How have you been feeling about work lately?",
+    "@Bart Kowalski (by 2026-12-01): Draft the growth plan   [ Done ]",
+    "Shared notes from last time",
+    "Your private notes",
+    "opens oneonone's Home tab",
+    "YOUR 1:1S",
+]
+
+
+def message(out: str, heading: str) -> str:
+    """One printed message: from its heading to the next heading or narration."""
+    start = out.index(heading)
+    rest = out[start + len(heading) :]
+    ends = [i for i in (rest.find("\n── "), rest.find("\n▶"), rest.find("\n⏱")) if i >= 0]
+    return rest[: min(ends, default=len(rest))]
+
+
+def demo(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
+    started = time.monotonic()
+    finished = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        env=environment,
+        check=False,
+    )
+    return finished, time.monotonic() - started
+
+
+def test_the_demo_tells_the_whole_story_fast_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    finished, seconds = demo(cwd=tmp_path)
+    assert finished.returncode == 0, finished.stderr
+    assert seconds < 20
+    out = finished.stdout
+    position = 0
+    for line in STORY:
+        found = out.find(line, position)
+        assert found >= 0, f"missing, or out of order: {line!r}"
+        position = found
+    # Each reader sees times in their own zone; nothing shows Slack's escaping or raw tokens.
+    assert "Tue Nov 24 at 16:00" in out
+    assert "Tue Nov 24 at 10:00" in out
+    for raw in ("&lt;", "<@U", "<!date"):
+        assert raw not in out
+    # Ada's private note is in her agenda only.
+    private = "Watch the on-call load"
+    assert private in message(out, "Ada Lovelace · Tue 01 Dec 09:00 New York · in the thread")
+    assert private not in message(out, "Bart Kowalski · Tue 01 Dec 15:00 Warsaw · in the thread")
+    assert "The data is in" not in out
+    assert list(tmp_path.iterdir()) == []  # nothing written where it ran
+
+
+@pytest.mark.parametrize("how", ["keep", "db"])
+def test_the_data_can_be_kept_to_look_at(tmp_path: Path, how: str) -> None:
+    args = ["--keep"] if how == "keep" else ["--db", f"sqlite:///{tmp_path / 'mine.db'}"]
+    finished, _ = demo(*args, cwd=tmp_path)
+    assert finished.returncode == 0, finished.stderr
+    url = finished.stdout.rsplit("The data is in ", 1)[1].strip()
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM pairings").fetchone() == (1,)
+        sent = connection.execute("SELECT count(*) FROM deliveries WHERE state = 'sent'")
+        assert sent.fetchone()[0] >= 10
