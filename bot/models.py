@@ -248,6 +248,8 @@ class Profile(Base):
     summary_weekday: Mapped[int] = mapped_column(default=0, server_default="0")
     summary_minute: Mapped[int] = mapped_column(default=540, server_default="540")
     summary_at: Mapped[datetime | None] = mapped_column(index=True)
+    # When they last opened the app's Home tab: only their Home is published after changes.
+    home_opened_at: Mapped[datetime | None]
     # As a leader: their own question sets ([{"key", "text", "mood"}]), or None for ours.
     member_questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     leader_questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)

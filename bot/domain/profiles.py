@@ -57,15 +57,13 @@ def remember(session: Session, person: pairings.Person, *, team_id: str, now: da
     """Keep what Slack just told us about someone: their timezone and status."""
     row = profile(session, team_id=team_id, user_id=person.id, now=now)
     row.tz, row.updated_at = person.tz, now
-    remember_status(session, row, person.status)
-    session.flush()
+    remember_status(row, person.status)
 
 
-def remember_status(session: Session, row: Profile, status: pairings.Status) -> None:
+def remember_status(row: Profile, status: pairings.Status) -> None:
     row.status_text = status.text[:150] or None
     row.status_emoji = status.emoji[:100] or None
     row.status_expires_at = status.expires_at
-    session.flush()
 
 
 def tz_changed(

@@ -102,8 +102,8 @@ class Policy:
     timeout: int = 10  # seconds for one Web API call
 
 
-def enqueue(session: Session, planned: Planned, *, now: datetime) -> bool:
-    """Insert the delivery unless it exists; True when it was new."""
+def _insert(session: Session, planned: Planned, now: datetime) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for the delivery, on either database."""
     values = {
         "team_id": planned.team_id,
         "enterprise_id": planned.enterprise_id,
@@ -118,13 +118,19 @@ def enqueue(session: Session, planned: Planned, *, now: datetime) -> bool:
         "created_at": now,
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Delivery).values(values).on_conflict_do_nothing()
-    return session.execute(statement).rowcount == 1
+    return dialect.insert(Delivery).values(values).on_conflict_do_nothing()
+
+
+def enqueue(session: Session, planned: Planned, *, now: datetime) -> bool:
+    """Insert the delivery unless it exists; True when it was new."""
+    return session.execute(_insert(session, planned, now)).rowcount == 1
 
 
 def enqueue_returning_id(session: Session, planned: Planned, *, now: datetime) -> int:
     """Enqueue (or find) the delivery and give its id, to send it at once."""
-    enqueue(session, planned, now=now)
+    new = session.scalar(_insert(session, planned, now).returning(Delivery.id))
+    if new is not None:
+        return new
     return session.scalars(
         select(Delivery.id).where(
             Delivery.team_id == planned.team_id,

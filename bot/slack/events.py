@@ -41,7 +41,7 @@ def register(app: App, deps: Deps) -> None:
                 session, team_id=team_id, user_id=user["id"], tz=tz, now=now
             )
             row = profiles.profile(session, team_id=team_id, user_id=user["id"], now=now)
-            profiles.remember_status(session, row, Status.from_slack(user.get("profile") or {}))
+            profiles.remember_status(row, Status.from_slack(user.get("profile") or {}))
             ids = [enqueue_returning_id(session, p, now=now) for p in planned]
         deps.outbox.send_now([i for i in ids if i is not None], now)
 

@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.domain import checkins, home, pairings, preferences, profiles
+from bot.models import Profile
 from bot.slack import home_views, messages, settings_views
 from bot.slack.people import person
 
@@ -25,11 +26,28 @@ logger = logging.getLogger(__name__)
 
 
 def publish(engine: Engine, client: WebClient, team_id: str, users: Iterable[str]) -> None:
+    """After a change, views.publish the App Home of each of these people who has opened it
+    (anyone else's is published when they first open it: views.publish is rate limited, so
+    it is not spent on Homes nobody looks at)."""
+    wanted = list(dict.fromkeys(users))
+    with Session(engine) as session:
+        seen = set(
+            session.scalars(
+                select(Profile.user_id).where(
+                    Profile.team_id == team_id,
+                    Profile.user_id.in_(wanted),
+                    Profile.home_opened_at.is_not(None),
+                )
+            )
+        )
+    _publish(engine, client, team_id, [user for user in wanted if user in seen])
+
+
+def _publish(engine: Engine, client: WebClient, team_id: str, users: list[str]) -> None:
     """views.publish each person's App Home as it is now. A Home that cannot be published
-    (Slack refuses, or someone has never opened it) is logged and never fails the change
-    that asked for it."""
+    is logged and never fails the change that asked for it."""
     now = datetime.now(UTC)
-    for user_id in dict.fromkeys(users):
+    for user_id in users:
         with Session(engine) as session:
             zone = preferences.of(session, team_id=team_id, user_id=user_id).tz
             facts = home.load(
@@ -71,8 +89,13 @@ def open_settings(
 def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
     def opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab") == "home" and event.get("user"):
-            publish(deps.engine, client, body.get("team_id") or "", [event["user"]])
+        team_id, user_id, now = body.get("team_id") or "", event.get("user"), datetime.now(UTC)
+        if event.get("tab") != "home" or not user_id:
+            return
+        with Session(deps.engine) as session, session.begin():
+            row = preferences.profile(session, team_id=team_id, user_id=user_id, now=now)
+            row.home_opened_at = now
+        _publish(deps.engine, client, team_id, [user_id])
 
     def open_form(ack: Ack, body: dict[str, Any], client: WebClient, form: Any) -> None:
         ack()

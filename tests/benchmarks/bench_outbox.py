@@ -14,17 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
-from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
 from bot import db
@@ -32,6 +27,7 @@ from bot.jobs.outbox import Message, Outbox
 from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
 from bot.simulator import BOT_TOKEN
 from bot.slack import messages
+from tests.benchmarks.common import fresh_databases, start_simulator
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 KIND = "bench"
@@ -147,43 +143,12 @@ def measure(database_url: str, api_url: str, pairings: int, due: int) -> dict[st
     return result
 
 
-def fresh_databases(postgres: str | None) -> list[tuple[str, str, callable]]:
-    folder = tempfile.mkdtemp(prefix="oneonone-bench-")
-    made = [("SQLite", lambda: f"sqlite:///{folder}/{uuid.uuid4().hex}.db", lambda _u: None)]
-    if postgres:
-        admin_url = make_url(postgres).set(drivername="postgresql+psycopg")
-
-        def create() -> str:
-            name = f"oneonone_bench_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
-            return admin_url.set(database=name).render_as_string(hide_password=False)
-
-        def drop(url: str) -> None:
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                name = make_url(url).database
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-        made.append(("PostgreSQL", create, drop))
-    return made
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", default=os.environ.get("TEST_POSTGRES_URL"))
     parser.add_argument("--sizes", default="1000,10000,100000")
     args = parser.parse_args()
-    simulator = subprocess.Popen(
-        [sys.executable, "-m", "bot.simulator", "--any-user"],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    api_url = simulator.stdout.readline().strip().split("=", 1)[1]  # type: ignore[union-attr]
+    simulator, api_url = start_simulator()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print("| database | pairings | due | pass wall ms | pass CPU ms (ours) |")
     print("| --- | ---: | ---: | ---: | ---: |")

@@ -54,6 +54,8 @@ def test_opening_the_home_shows_an_invitation_to_accept_from_there(
 ) -> None:
     with freeze_time("2026-11-23T14:00:00Z"):
         schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
+        assert simulator.calls_to("views.publish") == []  # nobody has opened their Home yet
+        opened(slack, ADA, "EvHome0")
         opened(slack, BART, "EvHome1")
         home = home_of(simulator, BART)
         assert "would like a regular 1:1 with you, weekly on Tuesday at 10:00" in text_of(
@@ -130,6 +132,7 @@ def test_action_items_tick_off_and_away_is_set_from_the_home(
     outbox.run_pass(FIRST - timedelta(hours=24))
     outbox.run_pass(FIRST + timedelta(minutes=30))
     with freeze_time(FIRST + timedelta(hours=1)):
+        opened(pair, BART, "EvHome4")
         record_notes(pair, simulator, ADA, item="Send the <b>plan</b>", owner=BART)
         home = home_of(simulator, BART)  # published when the notes were saved
         shown = json.dumps(home["blocks"])
