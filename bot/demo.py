@@ -29,6 +29,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
 from bot.simulator.render import Reader, wrap
+from bot.simulator.webapi import Call
 
 ADA, BART = "UADA0000001", "UBART000001"
 PEOPLE = {
@@ -50,8 +51,7 @@ class Story:
     slack: SlackClient
     environment: dict[str, str]
     clock: Any
-    seen_calls: int = 0
-    seen_responses: int = 0
+    seen: int = 0  # of the simulator's timeline, already shown
     printed: int = 0
     last_actor: str = ADA  # who opened a form or gets an answer to a click
     show_home: bool = False  # the Home tab is published after every change; shown on request
@@ -91,11 +91,7 @@ class Story:
 
     def command(self, user: str, text: str) -> None:
         self.does(user, f"types /oneonone {self._shown(user, text)}")
-        answer = self.slack.slash_command(user, text)
-        assert answer.status == 200, answer.text
-        if answer.body:
-            body = answer.json()
-            self._print(user, "only you can see this", body.get("blocks") or [], body.get("text"))
+        self.slack.command(user, text)
         self.show()
 
     def click(self, user: str, message: dict[str, Any], action_id: str, label: str) -> None:
@@ -150,33 +146,36 @@ class Story:
     # -- printing ----------------------------------------------------------------------------
 
     def show(self) -> None:
-        """Everything that reached Slack since last time, as each reader sees it."""
-        calls = self.simulator.calls[self.seen_calls :]
-        self.seen_calls += len(calls)
-        for call in calls:
-            if not call.response.get("ok"):
-                continue
-            args = call.args
-            if call.method == "chat.postMessage":
-                user = "U" + str(args["channel"])[1:]
-                payload = (args.get("metadata") or {}).get("event_payload") or {}
-                where = "in the thread" if args.get("thread_ts") else "direct message"
-                kind = f" · {payload['kind']}" if payload.get("kind") else ""
-                self._print(user, f"{where}{kind}", args.get("blocks"), args.get("text"))
-            elif call.method == "chat.update":
-                user = "U" + str(args["channel"])[1:]
-                self._print(user, "the same message, updated", args.get("blocks"), args.get("text"))
-            elif call.method == "views.open" or (call.method == "views.publish" and self.show_home):
-                user = args.get("user_id") or self.last_actor
-                view = call.response["view"]
-                what = "Home tab" if call.method == "views.publish" else "a form opens"
-                self._print(user, what, None, None, view=view)
-        responses = self.simulator.responses[self.seen_responses :]
-        self.seen_responses += len(responses)
-        for response in responses:
-            user = self.last_actor
-            how = "replaces the message" if response.get("replace_original") else "only you"
-            self._print(user, how, response.get("blocks"), response.get("text"))
+        """Everything that reached Slack since last time, in order, as each reader sees it."""
+        events = self.simulator.timeline[self.seen :]
+        self.seen += len(events)
+        for event in events:
+            if isinstance(event, dict):  # an answer to a command or a click
+                how = "replaces the message" if event.get("replace_original") else "only you see this"
+                self._print(self.last_actor, how, event.get("blocks"), event.get("text"))
+            elif event.response.get("ok"):
+                self._call(event)
+
+    def _call(self, call: Call) -> None:
+        args = call.args
+        if call.method == "chat.postMessage":
+            payload = (args.get("metadata") or {}).get("event_payload") or {}
+            where = "in the thread" if args.get("thread_ts") else "direct message"
+            kind = f" · {payload['kind']}" if payload.get("kind") else ""
+            self._print(
+                _person(args["channel"]), f"{where}{kind}", args.get("blocks"), args.get("text")
+            )
+        elif call.method == "chat.update":
+            self._print(
+                _person(args["channel"]),
+                "the same message, updated",
+                args.get("blocks"),
+                args.get("text"),
+            )
+        elif call.method == "views.open" or (call.method == "views.publish" and self.show_home):
+            what = "Home tab" if call.method == "views.publish" else "a form opens"
+            user = args.get("user_id") or self.last_actor
+            self._print(user, what, None, None, view=call.response["view"])
 
     def _print(
         self,
@@ -206,6 +205,11 @@ class Story:
 
     def _shown(self, user: str, text: str) -> str:
         return self.reader(user).mrkdwn(text)
+
+
+def _person(channel: str) -> str:
+    """The person a DM (D…) or a user id (U…) as a channel stands for."""
+    return "U" + str(channel)[1:]
 
 
 def _find(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:

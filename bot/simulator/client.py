@@ -81,7 +81,13 @@ class SlackClient:
     # -- what Slack sends --------------------------------------------------------------------
 
     def slash_command(
-        self, user_id: str, text: str = "", *, command: str = "/oneonone", **kw: Any
+        self,
+        user_id: str,
+        text: str = "",
+        *,
+        command: str = "/oneonone",
+        response_url: str | None = None,
+        **kw: Any,
     ) -> Response:
         ws = self.workspace
         user = self.simulator.users.get(user_id)
@@ -97,12 +103,20 @@ class SlackClient:
             "text": text,
             "api_app_id": ws.app_id,
             "is_enterprise_install": "false",
-            "response_url": self.simulator.response_url(),
+            "response_url": response_url or self.simulator.response_url(),
             "trigger_id": self.simulator.issue_trigger_id(user_id),
         }
         if ws.enterprise_id:
             fields["enterprise_id"] = ws.enterprise_id
         return self.post_form(fields, **kw)
+
+    def command(self, user_id: str, text: str = "", *, wait: float = 0.0, **kw: Any) -> dict:
+        """A slash command, and the answer the app posted to its response_url (what Slack
+        shows the person); {} when the app opened a form instead."""
+        url = self.simulator.response_url()
+        answer = self.slash_command(user_id, text, response_url=url, **kw)
+        assert answer.status == 200, answer.text
+        return self.simulator.response_to(url, wait=wait) or {}
 
     def interaction(self, payload: dict[str, Any], **kw: Any) -> Response:
         return self.post_form({"payload": json.dumps(payload)}, **kw)

@@ -149,6 +149,8 @@ class SlackSimulator:
     users: dict[str, User] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
+    # Both in the order they reached Slack: Web API calls, and answers to response_urls.
+    timeline: list[Call | dict[str, Any]] = field(default_factory=list)
     channels: dict[str, list[_Message]] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     revoked: set[str] = field(default_factory=set)
@@ -276,6 +278,7 @@ class SlackSimulator:
                 status, body = 200, self._answer(method, args, token)
         with self._lock:
             self.calls.append(Call(method, args, token, status, body))
+            self.timeline.append(self.calls[-1])
             self._called.notify_all()
         if failure and failure.after:
             failure.after()
@@ -318,6 +321,17 @@ class SlackSimulator:
     def record_response(self, path: str, payload: dict[str, Any]) -> None:
         with self._lock:
             self.responses.append({"path": path, **payload})
+            self.timeline.append(self.responses[-1])
+            self._called.notify_all()
+
+    def response_to(self, url: str, *, wait: float = 0.0) -> dict[str, Any] | None:
+        """The last answer posted to this response_url; waits up to `wait` seconds for one
+        (an app that answers after its ack, in its own thread)."""
+        path = urlsplit(url).path
+        with self._called:
+            self._called.wait_for(lambda: any(r["path"] == path for r in self.responses), wait)
+            found = [r for r in self.responses if r["path"] == path]
+        return found[-1] if found else None
 
 
 def _auth_test(sim: SlackSimulator, _args: dict, ws: Workspace) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
@@ -30,7 +30,11 @@ Blocks = list[dict[str, Any]]
 
 def register(app: App, deps: Deps) -> None:
     @app.command(COMMAND)
-    def oneonone(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+    def oneonone(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """Acknowledge at once, then do the work and answer through the command's
+        response_url: a slow database or Slack call can never make Slack give up on the
+        command (after 3 s) while the work goes on, inviting a second try."""
+        ack()
         text = (command.get("text") or "").strip()
         subcommand, _, rest = text.partition(" ")
         handler = HANDLERS.get(subcommand.lower() or "help")
@@ -38,10 +42,8 @@ def register(app: App, deps: Deps) -> None:
             blocks, after = handler(deps, command, client, rest.strip())
         else:
             blocks, after = help_blocks(not_understood=text), None
-        if blocks:
-            ack(response_type="ephemeral", text=_first_line(blocks), blocks=blocks)
-        else:
-            ack()  # a form opened instead
+        if blocks:  # otherwise a form opened instead
+            respond(response_type="ephemeral", text=_first_line(blocks), blocks=blocks)
         if after is not None:
             after()
 

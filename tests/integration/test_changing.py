@@ -31,9 +31,7 @@ def running(slack: SlackClient, simulator: SlackSimulator) -> SlackClient:
 
 
 def say(slack: SlackClient, user: str, text: str) -> str:
-    answer = slack.slash_command(user, text)
-    assert answer.status == 200
-    body = answer.json()
+    body = slack.command(user, text)
     assert body["response_type"] == "ephemeral"
     assert block_errors(body["blocks"]) == []
     return text_of(body["blocks"])
@@ -119,7 +117,7 @@ def test_rescheduling_moves_what_is_ahead_and_tells_the_person(
 def test_cancelling_asks_first_then_ends_kindly_and_keeps_history(
     running: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
-    answer = running.slash_command(BART, f"cancel <@{ADA}>").json()
+    answer = running.command(BART, f"cancel <@{ADA}>")
     assert "End your regular 1:1" in text_of(answer["blocks"])
     assert status(engine) is PairingStatus.ACTIVE  # nothing changes before the button
     button = answer["blocks"][-1]["elements"][0]

@@ -13,9 +13,7 @@ FORMS = {"questions", "settings"}  # these open a form instead of answering
 
 
 def answer_of(slack: SlackClient, text: str) -> dict:
-    response = slack.slash_command(ADA, text)
-    assert response.status == 200
-    body = response.json()
+    body = slack.command(ADA, text)
     assert body["response_type"] == "ephemeral"
     assert block_errors(body["blocks"]) == []
     return body

@@ -6,6 +6,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Engine
@@ -49,10 +50,12 @@ def test_health_is_503_when_the_database_is_gone(settings: Settings, engine: Eng
     assert (status, body["status"]) == (503, "error")
 
 
-def test_a_signed_request_is_answered(slack: SlackClient) -> None:
-    answer = slack.post(HELP, "application/x-www-form-urlencoded")
-    assert answer.status == 200
-    assert answer.json()["response_type"] == "ephemeral"
+def test_a_signed_request_is_answered(slack: SlackClient, simulator: SlackSimulator) -> None:
+    url = simulator.response_url()
+    body = HELP + "&" + urlencode({"response_url": url})
+    answer = slack.post(body, "application/x-www-form-urlencoded")
+    assert (answer.status, answer.body) == (200, b"")  # acknowledged at once
+    assert simulator.response_to(url)["response_type"] == "ephemeral"  # then answered
 
 
 @pytest.mark.parametrize(

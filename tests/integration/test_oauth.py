@@ -66,9 +66,7 @@ def test_install_then_commands_from_that_workspace_work(
     install(oauth_server, simulator)
     assert bots(engine, ACME.team_id) == 1
     acme = SlackClient(oauth_server + web.EVENTS_PATH, simulator, workspace=ACME)
-    answer = acme.slash_command("UADA0000001", "help")
-    assert answer.status == 200
-    assert answer.json()["response_type"] == "ephemeral"
+    assert acme.command("UADA0000001", "help")["response_type"] == "ephemeral"
 
 
 def test_a_redirect_with_a_forged_state_installs_nothing(

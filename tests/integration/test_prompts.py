@@ -198,9 +198,9 @@ def test_the_agenda_gives_the_leader_both_sides_and_the_person_their_own(
     assert "Team offsite" not in json.dumps(members["blocks"])
     assert "Career &lt;b&gt;plans&lt;/b&gt;" in json.dumps(members["blocks"])
     with freeze_time(FIRST - timedelta(minutes=30)):
-        on_demand = pair.slash_command(ADA, f"agenda <@{BART}>").json()
+        on_demand = pair.command(ADA, f"agenda <@{BART}>")
         assert "Career &lt;b&gt;plans&lt;/b&gt;" in json.dumps(on_demand["blocks"])
-        outsider = pair.slash_command(CAROL, f"agenda <@{BART}>").json()
+        outsider = pair.command(CAROL, f"agenda <@{BART}>")
         assert "Career" not in json.dumps(outsider)
         assert "You have no 1:1 with" in json.dumps(outsider)
 
@@ -209,7 +209,7 @@ def test_answering_before_the_prompt_arrives_and_editing_after_it_began(
     pair: SlackClient, simulator: SlackSimulator, outbox: Outbox, engine: Engine
 ) -> None:
     with freeze_time(FIRST - timedelta(days=3)):
-        agenda = pair.slash_command(BART, f"agenda <@{ADA}>").json()
+        agenda = pair.command(BART, f"agenda <@{ADA}>")
         button = agenda["blocks"][-1]["elements"][0]
         assert button["action_id"] == "prompt_answer"
         pair.block_action(BART, "prompt_answer", button["value"])
@@ -221,7 +221,7 @@ def test_answering_before_the_prompt_arrives_and_editing_after_it_began(
         pair.block_action(BART, "prompt_answer", button["value"])
         view = simulator.calls_to("views.open")[-1].response["view"]
         pair.view_submission(BART, view, {"open": {"open": {"value": "Second thoughts"}}})
-        shown = json.dumps(pair.slash_command(ADA, f"history <@{BART}>").json())
+        shown = json.dumps(pair.command(ADA, f"history <@{BART}>"))
     assert "Second thoughts (edited after the meeting began)" in shown
 
 

@@ -31,9 +31,9 @@ HOSTILE = "<!channel> What would make <@UADA0000001> & co. better?"
 
 
 def opened_form(slack: SlackClient, simulator: SlackSimulator, user: str, text: str) -> dict:
-    answer = slack.slash_command(user, text)
-    assert answer.status == 200
-    assert answer.body == b""  # a form opened instead of a reply
+    opened = len(simulator.calls_to("views.open"))
+    assert slack.command(user, text) == {}  # a form opened instead of a reply
+    assert len(simulator.calls_to("views.open")) == opened + 1
     view = simulator.calls_to("views.open")[-1].response["view"]
     assert view_errors(view) == []
     return view

@@ -97,10 +97,10 @@ def test_on_demand_and_turned_off(
 ) -> None:
     start(slack, simulator)
     with freeze_time("2026-10-21T12:00:00Z"):
-        body = slack.slash_command(ADA, "summary").json()
+        body = slack.command(ADA, "summary")
         assert body["response_type"] == "ephemeral"
         assert "Your week in 1:1s" in text_of(body["blocks"])
-        outsider = slack.slash_command(BART, "summary").json()
+        outsider = slack.command(BART, "summary")
         assert "nothing to sum up" in text_of(outsider["blocks"])  # Bart leads nobody
         view = opened_form(slack, simulator, ADA, "settings")
         assert slack.view_submission(ADA, view, state_of(view, summary_day="off")).body == b""

@@ -26,7 +26,7 @@ from tests.integration.test_prompts import (  # noqa: F401 (fixtures)
 
 
 def say(slack: SlackClient, user: str, text: str) -> str:
-    return json.dumps(slack.slash_command(user, text).json())
+    return json.dumps(slack.command(user, text))
 
 
 def test_topics_reach_the_next_agenda_shared_or_private(
