@@ -151,7 +151,8 @@ class Story:
         self.seen += len(events)
         for event in events:
             if isinstance(event, dict):  # an answer to a command or a click
-                how = "replaces the message" if event.get("replace_original") else "only you see this"
+                replaced = event.get("replace_original")
+                how = "replaces the message" if replaced else "only you see this"
                 self._print(self.last_actor, how, event.get("blocks"), event.get("text"))
             elif event.response.get("ok"):
                 self._call(event)
