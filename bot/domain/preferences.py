@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.domain.questions import Question, questions_from_json, questions_to_json
@@ -165,14 +166,18 @@ def from_profile(row: Profile | None, *, zone: str | None = None) -> Preferences
 
 
 def profile(session: Session, *, team_id: str, user_id: str, now: datetime) -> Profile:
-    """The person's row, made (with our defaults) if they have none yet."""
-    found = session.scalars(
-        select(Profile).where(Profile.team_id == team_id, Profile.user_id == user_id)
-    ).first()
+    """The person's row, made (with our defaults) if they have none yet. Two requests about
+    one new person at once both get the one row: the insert does nothing on a conflict."""
+    query = select(Profile).where(Profile.team_id == team_id, Profile.user_id == user_id)
+    found = session.scalars(query).first()
     if found is None:
-        found = Profile(team_id=team_id, user_id=user_id, updated_at=now)
-        session.add(found)
-        session.flush()
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(
+            dialect.insert(Profile)
+            .values(team_id=team_id, user_id=user_id, updated_at=now)
+            .on_conflict_do_nothing()
+        )
+        found = session.scalars(query).one()
     return found
 
 

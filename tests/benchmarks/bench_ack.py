@@ -26,7 +26,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 
 from bot import db
 from bot.models import Pairing
@@ -130,7 +130,7 @@ def measure(database_url: str, api_url: str, requests: int) -> list[tuple[str, .
         [sys.executable, "-m", "bot", "run", "--http", "--no-scheduler", "--port", str(ours_port)],
         env=environment,
         cwd=ROOT,
-        stderr=subprocess.PIPE,
+        stderr=open(os.environ.get("BENCH_LOG", os.devnull), "w"),  # noqa: SIM115
         text=True,
     )
     bare = subprocess.Popen(
@@ -158,7 +158,7 @@ def measure(database_url: str, api_url: str, requests: int) -> list[tuple[str, .
                     timings[name].append(elapsed)
             time.sleep(PAUSE)
         rows.append(row("/oneonone schedule", timings))
-        time.sleep(1)  # let the invitations sent after the acks finish
+        settle(engine, "SELECT count(*) FROM pairings", len(members))
         with engine.connect() as connection:
             ids = dict(connection.execute(select(Pairing.member_id, Pairing.id)).all())
         timings = {"ours": [], "bare": []}
@@ -170,18 +170,25 @@ def measure(database_url: str, api_url: str, requests: int) -> list[tuple[str, .
                     timings[name].append(elapsed)
             time.sleep(PAUSE)
         rows.append(row("Accept (a button)", timings))
-        time.sleep(1)  # the work each click does after its ack
-        with engine.connect() as connection:
-            active = connection.execute(
-                text("SELECT count(*) FROM pairings WHERE status = 'active'")
-            ).scalar_one()
-        assert active == len(members), f"{active} of {len(members)} accepted"
+        settle(engine, "SELECT count(*) FROM pairings WHERE status = 'active'", len(members))
         return rows
     finally:
         for process in (ours, bare):
             process.terminate()
             process.wait(20)
         engine.dispose()
+
+
+def settle(engine: Engine, query: str, expected: int) -> None:
+    """Wait for the work done after the acks (each ack comes first) to be done."""
+    for _ in range(600):
+        with engine.connect() as connection:
+            if connection.execute(text(query)).scalar_one() == expected:
+                return
+        time.sleep(0.1)
+    with engine.connect() as connection:
+        got = connection.execute(text(query)).scalar_one()
+    raise AssertionError(f"{query} is {got}, never {expected}")
 
 
 def row(what: str, timings: dict[str, list[float]]) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -220,3 +221,21 @@ def test_someone_who_cannot_be_reached_pauses_the_1_1_and_the_leader_hears_once(
     assert f"I can't reach <@{BART}>" in text_of(notice["blocks"])
     assert notice["metadata"]["event_payload"]["kind"] == "notice"
     assert outbox.run_pass(datetime.now(UTC)).sent == 0
+
+
+def test_many_commands_at_once_from_a_new_leader_lose_nothing(
+    slack: SlackClient, simulator: SlackSimulator, engine: Engine
+) -> None:
+    """Found by the benchmark: two first requests of one person at once once raced to
+    create their profile, and one command was lost."""
+    people = [f"UPERSON{n:04d}" for n in range(12)]
+    for person in people:
+        simulator.add_user(person, person.lower(), "Europe/Warsaw")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        replies = list(
+            pool.map(
+                lambda p: slack.command(ADA, f"schedule <@{p}> weekly on Monday at 9:00"), people
+            )
+        )
+    assert all("is set up" in text_of(reply["blocks"]) for reply in replies)
+    assert count(engine, Pairing) == len(people)
