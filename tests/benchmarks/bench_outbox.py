@@ -38,7 +38,9 @@ def render(_session: Session, delivery: Delivery, _now: datetime) -> Message:
     return Message(text=f"Your 1:1 questions are ready ({delivery.subject})")
 
 
-def fill(engine: Engine, pairings: int, due: int) -> None:
+def fill(engine: Engine, pairings: int, due: int, now: datetime = NOW) -> None:
+    """Running 1:1s whose next meeting is a day after `now`, each with its outbox rows, and
+    `due` deliveries due at `now`."""
     rows, ones = [], []
     for n in range(pairings):
         ones.append(
@@ -53,17 +55,17 @@ def fill(engine: Engine, pairings: int, due: int) -> None:
                 "nth": 1,
                 "at": dtime(10),
                 "zone": "America/New_York",
-                "start": NOW.date(),
+                "start": now.date(),
                 "minutes": 30,
-                "created_at": NOW - timedelta(days=30),
-                "top_up_at": NOW + timedelta(days=1),
+                "created_at": now - timedelta(days=30),
+                "top_up_at": now + timedelta(days=1),
             }
         )
         person = f"U{n:010d}"
         for kind, subject, state, at in (
-            ("prompt", f"meeting:{2 * n}", DeliveryState.SENT, NOW - timedelta(days=7)),
-            ("agenda", f"meeting:{2 * n}", DeliveryState.SENT, NOW - timedelta(days=6)),
-            ("prompt", f"meeting:{2 * n + 1}", DeliveryState.PENDING, NOW + timedelta(days=1)),
+            ("prompt", f"meeting:{2 * n}", DeliveryState.SENT, now - timedelta(days=7)),
+            ("agenda", f"meeting:{2 * n}", DeliveryState.SENT, now - timedelta(days=6)),
+            ("prompt", f"meeting:{2 * n + 1}", DeliveryState.PENDING, now + timedelta(days=1)),
         ):
             rows.append(
                 {
@@ -75,7 +77,7 @@ def fill(engine: Engine, pairings: int, due: int) -> None:
                     "available_at": at,
                     "state": state,
                     "attempts": 0,
-                    "created_at": NOW - timedelta(days=8),
+                    "created_at": now - timedelta(days=8),
                 }
             )
     for n in range(due):
@@ -85,11 +87,11 @@ def fill(engine: Engine, pairings: int, due: int) -> None:
                 "kind": KIND,
                 "subject": f"due:{n}",
                 "recipient": f"U9{n:09d}",
-                "due_at": NOW,
-                "available_at": NOW,
+                "due_at": now,
+                "available_at": now,
                 "state": DeliveryState.PENDING,
                 "attempts": 0,
-                "created_at": NOW,
+                "created_at": now,
             }
         )
     with engine.begin() as connection:
