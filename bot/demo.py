@@ -294,6 +294,16 @@ def story(s: Story) -> None:
     s.tick(FIRST + WEEK - timedelta(hours=25))
     s.say("\nAnd the next prompts, with the open action item carried over.")
     s.tick(FIRST + WEEK - timedelta(hours=24))
+    s.at(FIRST + WEEK - timedelta(hours=21))  # Monday 19:00 in Warsaw
+    s.click(BART, last(BART, "prompt"), "prompt_answer", "Answer")
+    blockers = "The release train slips every week."
+    s.submit(
+        BART,
+        {
+            "mood": ("4", {"type": "static_select", "selected_option": {"value": "4"}}),
+            "blockers": (blockers, blockers),
+        },
+    )
     s.say("\nThe next agenda brings back what they agreed (and Ada's private note, to her).")
     s.tick(FIRST + WEEK - timedelta(hours=1))
     s.open_home(ADA)
