@@ -122,17 +122,7 @@ class Story:
     def reply(self, user: str, text: str, number: int) -> None:
         """A plain message in the DM with the app."""
         self.does(user, f"replies in the DM: “{text}”")
-        stamp = f"{time.time():.0f}.{number:06d}"
-        event = {
-            "type": "message",
-            "channel": "D" + user[1:],
-            "channel_type": "im",
-            "user": user,
-            "text": text,
-            "ts": stamp,
-            "event_ts": stamp,
-        }
-        assert self.slack.event(event, event_id=f"EvDemo{number}").status == 200
+        assert self.slack.direct_message(user, text, event_id=f"EvDemo{number}").status == 200
         self.show()
 
     def open_home(self, user: str) -> None:

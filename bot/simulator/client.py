@@ -226,6 +226,20 @@ class SlackClient:
             headers["X-Slack-Retry-Reason"] = retry_reason
         return self.post(json.dumps(envelope), "application/json", headers=headers, **kw)
 
+    def direct_message(self, user_id: str, text: str, *, event_id: str, **kw: Any) -> Response:
+        """A person writes in their DM with the app (a `message.im` event)."""
+        stamp = f"{time.time():.6f}"
+        event = {
+            "type": "message",
+            "channel": "D" + user_id[1:],
+            "channel_type": "im",
+            "user": user_id,
+            "text": text,
+            "ts": stamp,
+            "event_ts": stamp,
+        }
+        return self.event(event, event_id=event_id, **kw)
+
     def _interaction_base(self, kind: str, user_id: str) -> dict[str, Any]:
         ws = self.workspace
         user = self.simulator.users.get(user_id)

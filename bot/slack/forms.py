@@ -16,6 +16,7 @@ from bot.domain.preferences import SettingsError
 from bot.domain.recurrence import CadenceError, parse_schedule
 from bot.models import Pairing
 from bot.slack import commands, home, messages, settings_views, views
+from bot.slack.views import state_value
 
 
 def register(app: App, deps: Deps) -> None:
@@ -77,7 +78,7 @@ def register_suggest(app: App, deps: Deps) -> None:
     @app.view("suggest_form")
     def suggest_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
         user_id = body["user"]["id"]
-        words = (view["state"]["values"].get("when", {}).get("when", {}).get("value") or "").strip()
+        words = (state_value(view["state"]["values"], "when") or "").strip()
         now = datetime.now(UTC)
         try:
             zone = client.users_info(user=user_id)["user"].get("tz") or "UTC"
@@ -108,11 +109,7 @@ def register_answers(app: App, deps: Deps) -> None:
     def answer_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
         user_id, now = body["user"]["id"], datetime.now(UTC)
         state = view["state"]["values"]
-        given = {}
-        for key, elements in state.items():
-            element = elements.get(key, {})
-            option = element.get("selected_option")
-            given[key] = option.get("value") if option else element.get("value")
+        given = {key: state_value(state, key) for key in state}
         try:
             with Session(deps.engine) as session, session.begin():
                 meeting = checkins.meeting_for(
@@ -143,17 +140,8 @@ def register_notes(app: App, deps: Deps) -> None:
         user_id, now = body["user"]["id"], datetime.now(UTC)
         state = view["state"]["values"]
 
-        def value(block: str) -> Any:
-            element = state.get(block, {}).get(block, {})
-            option = element.get("selected_option")
-            return (
-                option.get("value")
-                if option
-                else element.get("value") or element.get("selected_date")
-            )
-
         try:
-            due = value("due")
+            due = state_value(state, "due")
             with Session(deps.engine) as session, session.begin():
                 meeting = checkins.meeting_for(
                     session,
@@ -165,10 +153,10 @@ def register_notes(app: App, deps: Deps) -> None:
                     session,
                     meeting,
                     author_id=user_id,
-                    shared=value("shared"),
-                    private=value("private"),
-                    item=value("item"),
-                    owner_id=value("owner"),
+                    shared=state_value(state, "shared"),
+                    private=state_value(state, "private"),
+                    item=state_value(state, "item"),
+                    owner_id=state_value(state, "owner"),
                     due=date.fromisoformat(due) if due else None,
                     now=now,
                 )
@@ -190,9 +178,9 @@ def register_topics(app: App, deps: Deps) -> None:
     @app.view("topic_form")
     def topic_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         state, user_id = view["state"]["values"], body["user"]["id"]
-        person = state.get("person", {}).get("person", {}).get("selected_user")
-        text = state.get("text", {}).get("text", {}).get("value") or ""
-        kind = (state.get("shared", {}).get("shared", {}).get("selected_option") or {}).get("value")
+        person = state_value(state, "person")
+        text = state_value(state, "text") or ""
+        kind = state_value(state, "shared")
         now = datetime.now(UTC)
         try:
             with Session(deps.engine) as session, session.begin():

@@ -18,27 +18,12 @@ from bot.domain.preferences import (
     WorkingHours,
 )
 from bot.domain.recurrence import WEEKDAYS
-from bot.slack.views import Block, input_block, modal, option, section
+from bot.slack.views import Block, State, input_block, modal, option, section
+from bot.slack.views import state_value as value
 
-State = dict[str, dict[str, dict[str, Any]]]
 SET_CHARACTERS = q.SET_LIMIT * (q.QUESTION_LIMIT + 1)
 MOOD_OPTION = option("mood", "Also ask for a mood from 1 to 5")
 NUDGE_WORDS = {0: "No nudges", 1: "One nudge", 2: "Two nudges"}
-
-
-def value(state: State, block: str) -> Any:
-    """What one input of a submitted modal holds: typed text, a chosen option's value, a
-    time or a date, or the values of ticked checkboxes (a list)."""
-    element = state.get(block, {}).get(block, {})
-    if "selected_options" in element:
-        return [o.get("value") for o in element.get("selected_options") or []]
-    chosen = element.get("selected_option") or {}
-    return (
-        chosen.get("value")
-        or element.get("selected_time")
-        or element.get("selected_date")
-        or element.get("value")
-    )
 
 
 def _hours(hours: float) -> str:

@@ -303,6 +303,26 @@ def input_block(block_id: str, label: str, element: dict[str, Any], **extra: Any
     }
 
 
+State = dict[str, dict[str, dict[str, Any]]]
+
+
+def state_value(state: State, block: str) -> Any:
+    """What one input of a submitted modal holds (its block and action ids are the same):
+    typed text, a chosen option's value, a person, a time or a date, or the values of ticked
+    checkboxes (a list); None when it was left empty."""
+    element = state.get(block, {}).get(block, {})
+    if "selected_options" in element:
+        return [o.get("value") for o in element.get("selected_options") or []]
+    chosen = element.get("selected_option") or {}
+    return (
+        chosen.get("value")
+        or element.get("selected_user")
+        or element.get("selected_time")
+        or element.get("selected_date")
+        or element.get("value")
+    )
+
+
 def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
     """The modal behind `/oneonone schedule` with no words: person, cadence, day, time,
     duration and timezone (the scheduler's own by default)."""
@@ -345,19 +365,11 @@ def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
     )
 
 
-def form_words(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[str | None, str]:
+def form_words(values: State) -> tuple[str | None, str]:
     """(the chosen person, the schedule in words) from the form's state."""
 
     def picked(block: str) -> Any:
-        element = values.get(block, {}).get(block, {})
-        chosen = element.get("selected_option") or {}
-        return (
-            chosen.get("value")
-            or element.get("selected_user")
-            or element.get("selected_time")
-            or element.get("selected_date")
-            or element.get("value")
-        )
+        return state_value(values, block)
 
     words = f"{picked('cadence')} on {picked('weekday')} at {picked('time')}"
     words += f" for {picked('minutes')} min in {picked('zone')}"

@@ -23,18 +23,8 @@ from tests.integration.test_prompts import (  # noqa: F401 (fixtures)
 )
 
 
-def reply(slack: SlackClient, user: str, text: str, event_id: str, **kw) -> str:
-    event = {
-        "type": "message",
-        "channel": "D" + user[1:],
-        "channel_type": "im",
-        "user": user,
-        "text": text,
-        "ts": "1795500000.000100",
-        "event_ts": "1795500000.000100",
-    }
-    assert slack.event(event, event_id=event_id, **kw).status == 200
-    return ""
+def reply(slack: SlackClient, user: str, text: str, event_id: str, **kw) -> None:
+    assert slack.direct_message(user, text, event_id=event_id, **kw).status == 200
 
 
 def bot_said(simulator: SlackSimulator, user: str) -> str:
