@@ -13,9 +13,9 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.db import insert_or_nothing
 from bot.domain.questions import Question, questions_from_json, questions_to_json
 from bot.models import Pairing, PairingStatus, Profile
 
@@ -171,12 +171,8 @@ def profile(session: Session, *, team_id: str, user_id: str, now: datetime) -> P
     query = select(Profile).where(Profile.team_id == team_id, Profile.user_id == user_id)
     found = session.scalars(query).first()
     if found is None:
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        session.execute(
-            dialect.insert(Profile)
-            .values(team_id=team_id, user_id=user_id, updated_at=now)
-            .on_conflict_do_nothing()
-        )
+        row = {"team_id": team_id, "user_id": user_id, "updated_at": now}
+        session.execute(insert_or_nothing(session, Profile).values(row))
         found = session.scalars(query).one()
     return found
 

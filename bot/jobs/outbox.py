@@ -24,10 +24,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.db import insert_or_nothing
 from bot.installations import TokenLookup, bot_tokens
 from bot.models import Delivery, DeliveryState
 
@@ -117,8 +117,7 @@ def _insert(session: Session, planned: Planned, now: datetime) -> Any:
         "attempts": 0,
         "created_at": now,
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(Delivery).values(values).on_conflict_do_nothing()
+    return insert_or_nothing(session, Delivery).values(values)
 
 
 def enqueue(session: Session, planned: Planned, *, now: datetime) -> bool:

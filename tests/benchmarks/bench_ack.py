@@ -35,7 +35,8 @@ from tests.benchmarks.common import ROOT, fresh_databases, start_simulator
 
 TEAM, LEADER = "T0SIMULATED", "ULEADER0001"
 SIGNER = SignatureVerifier(SIGNING_SECRET)
-PAUSE = float(os.environ.get("BENCH_PAUSE", "0"))
+PAUSE = float(os.environ.get("BENCH_PAUSE", "0"))  # seconds between requests; 0: back to back
+WARM = 30  # requests first sent to warm up each server, not counted
 
 
 def free_port() -> int:
@@ -144,39 +145,35 @@ def measure(database_url: str, api_url: str, requests: int) -> list[tuple[str, .
     try:
         for port, process in ((ours_port, ours), (bare_port, bare)):
             wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
-        ours_url = f"http://127.0.0.1:{ours_port}/slack/events"
-        bare_url = f"http://127.0.0.1:{bare_port}/slack/events"
-        warm = 30
-        members = [f"U{n:010d}" for n in range(requests + warm)]
-        rows = []
-        timings: dict[str, list[float]] = {"ours": [], "bare": []}
-        for n, member in enumerate(members):
-            body = schedule_body(member, response_url)
-            for name, url in (("ours", ours_url), ("bare", bare_url)):
-                elapsed = post(url, body)
-                if n >= warm:
-                    timings[name].append(elapsed)
-            time.sleep(PAUSE)
-        rows.append(row("/oneonone schedule", timings))
+        servers = {
+            name: f"http://127.0.0.1:{port}/slack/events"
+            for name, port in (("ours", ours_port), ("bare", bare_port))
+        }
+        members = [f"U{n:010d}" for n in range(requests + WARM)]
+        schedules = alternate(servers, [schedule_body(m, response_url) for m in members])
         settle(engine, "SELECT count(*) FROM pairings", len(members))
         with engine.connect() as connection:
             ids = dict(connection.execute(select(Pairing.member_id, Pairing.id)).all())
-        timings = {"ours": [], "bare": []}
-        for n, member in enumerate(members):
-            body = click_body(member, ids[member], response_url)
-            for name, url in (("ours", ours_url), ("bare", bare_url)):
-                elapsed = post(url, body)
-                if n >= warm:
-                    timings[name].append(elapsed)
-            time.sleep(PAUSE)
-        rows.append(row("Accept (a button)", timings))
+        clicks = alternate(servers, [click_body(m, ids[m], response_url) for m in members])
         settle(engine, "SELECT count(*) FROM pairings WHERE status = 'active'", len(members))
-        return rows
+        return [row("/oneonone schedule", schedules), row("Accept (a button)", clicks)]
     finally:
         for process in (ours, bare):
             process.terminate()
             process.wait(20)
         engine.dispose()
+
+
+def alternate(servers: dict[str, str], bodies: list[str]) -> dict[str, list[float]]:
+    """Each body to each server in turn, one request at a time; the first WARM are not kept."""
+    timings: dict[str, list[float]] = {name: [] for name in servers}
+    for n, body in enumerate(bodies):
+        for name, url in servers.items():
+            elapsed = post(url, body)
+            if n >= WARM:
+                timings[name].append(elapsed)
+        time.sleep(PAUSE)
+    return timings
 
 
 def settle(engine: Engine, query: str, expected: int) -> None:
