@@ -119,7 +119,3 @@ def questions_from_json(rows: list[dict[str, Any]] | None) -> tuple[Question, ..
     if not rows:
         return None
     return tuple(Question(str(r["key"]), str(r["text"]), bool(r.get("mood"))) for r in rows)
-
-
-def default_set(role: Role) -> tuple[Question, ...]:
-    return MEMBER_QUESTIONS if role is Role.MEMBER else LEADER_QUESTIONS
