@@ -27,8 +27,6 @@ from tests.integration.test_prompts import (
     WEEK,
     answer,
     kind_of,
-    outbox,  # noqa: F401 (fixture)
-    pair,  # noqa: F401 (fixture)
     prompt_of,
     thread_replies,
 )
@@ -77,7 +75,7 @@ def sent(report: str) -> int:
 
 
 def test_two_full_cycles(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
     engine: Engine,
     settings: Settings,
@@ -191,9 +189,9 @@ def test_two_full_cycles(
 
 
 def test_strangers_cannot_add_notes_or_tick_off(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
@@ -217,9 +215,9 @@ def test_strangers_cannot_add_notes_or_tick_off(
 
 
 def test_we_did_not_meet_marks_the_meeting_missed_and_items_carry_over(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
@@ -241,8 +239,8 @@ def test_we_did_not_meet_marks_the_meeting_missed_and_items_carry_over(
 
 
 def test_meetings_of_a_paused_1_1_are_not_held(
-    pair: SlackClient,  # noqa: F811
-    outbox: Outbox,  # noqa: F811
+    pair: SlackClient,
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     with freeze_time(FIRST - timedelta(days=1)):

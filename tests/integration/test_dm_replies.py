@@ -12,13 +12,11 @@ from sqlalchemy.orm import Session
 from bot.jobs.outbox import Outbox
 from bot.models import Answer
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.test_prompts import (  # noqa: F401 (fixtures)
+from tests.integration.test_prompts import (
     ADA,
     BART,
     FIRST,
     WEEK,
-    outbox,
-    pair,
     prompt_of,
 )
 
@@ -47,9 +45,9 @@ def saved(engine: Engine, user: str) -> dict:
 
 
 def test_one_question_at_a_time_with_skip_and_resume(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
@@ -75,7 +73,7 @@ def test_one_question_at_a_time_with_skip_and_resume(
 
 
 def test_a_reply_with_nothing_to_answer_gets_a_kind_word(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
     engine: Engine,
 ) -> None:

@@ -23,8 +23,6 @@ from tests.integration.test_prompts import (
     BART,
     CAROL,
     FIRST,
-    outbox,  # noqa: F401 (fixture)
-    pair,  # noqa: F401 (fixture)
     prompt_of,
 )
 from tests.integration.test_schedule import dm_of, schedule, text_of
@@ -76,9 +74,9 @@ def test_opening_the_home_shows_an_invitation_to_accept_from_there(
 
 
 def test_answer_agenda_and_skip_work_from_the_home(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
@@ -106,9 +104,9 @@ def test_answer_agenda_and_skip_work_from_the_home(
 
 
 def test_someone_else_s_buttons_answer_in_a_small_window_and_change_nothing(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
@@ -124,9 +122,9 @@ def test_someone_else_s_buttons_answer_in_a_small_window_and_change_nothing(
 
 
 def test_action_items_tick_off_and_away_is_set_from_the_home(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
@@ -155,7 +153,7 @@ def test_action_items_tick_off_and_away_is_set_from_the_home(
 
 
 def test_settings_questions_and_summary_open_from_the_home(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
 ) -> None:
     with freeze_time("2026-11-23T15:00:00Z"):

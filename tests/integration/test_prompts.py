@@ -5,36 +5,18 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
 from bot.jobs.outbox import Outbox
 from bot.models import Answer, Delivery, DeliveryState
-from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
-from tests.integration.test_schedule import ADA, BART, NOW, dm_of, schedule, text_of
+from bot.simulator import SlackClient, SlackSimulator
+from tests.integration.test_schedule import ADA, BART, NOW, dm_of, text_of
 
 CAROL = "UCAROL00001"
 FIRST = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 New York
 WEEK = timedelta(days=7)
-
-
-@pytest.fixture
-def outbox(simulator: SlackSimulator, engine: Engine) -> Outbox:
-    return Outbox.for_deployment(Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url), engine)
-
-
-@pytest.fixture
-def pair(slack: SlackClient, simulator: SlackSimulator) -> SlackClient:
-    """Ada and Bart, weekly on Tuesdays at 10:00 New York, accepted a day ahead."""
-    simulator.add_user(CAROL, "carol")
-    with freeze_time("2026-11-23T14:00:00Z"):
-        schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
-        pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
-        slack.block_action(BART, "invitation_accept", pairing_id)
-    return slack
 
 
 def kind_of(message: dict) -> str | None:

@@ -20,8 +20,6 @@ from tests.integration.test_prompts import (
     BART,
     FIRST,
     WEEK,
-    outbox,  # noqa: F401 (fixture)
-    pair,  # noqa: F401 (fixture)
     prompt_of,
     thread_replies,
 )
@@ -72,9 +70,9 @@ def profile_of(engine: Engine, user: str) -> Profile | None:
 
 
 def test_a_leader_writes_their_own_questions_and_they_are_asked(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
 ) -> None:
     view = opened_form(pair, simulator, ADA, "questions")
     shown = json.dumps(view)
@@ -107,7 +105,7 @@ def test_a_leader_writes_their_own_questions_and_they_are_asked(
     ],
 )
 def test_a_question_set_that_cannot_be_kept_is_refused_inline(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
     engine: Engine,
     typed: str,
@@ -122,7 +120,7 @@ def test_a_question_set_that_cannot_be_kept_is_refused_inline(
 
 
 def test_an_emptied_box_goes_back_to_our_questions(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
     engine: Engine,
 ) -> None:
@@ -136,9 +134,9 @@ def test_an_emptied_box_goes_back_to_our_questions(
 
 
 def test_changing_the_timeline_plans_again_what_is_not_yet_sent(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=48))  # planned: the prompts are due in a day
@@ -167,9 +165,9 @@ def test_changing_the_timeline_plans_again_what_is_not_yet_sent(
 
 
 def test_no_nudges_when_a_leader_wants_none(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
 ) -> None:
     with freeze_time(FIRST - timedelta(days=1, hours=2)):
         view = opened_form(pair, simulator, ADA, "settings")
@@ -181,9 +179,9 @@ def test_no_nudges_when_a_leader_wants_none(
 
 
 def test_someone_s_working_hours_move_their_nudge(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
@@ -216,9 +214,9 @@ def test_someone_s_working_hours_move_their_nudge(
     ],
 )
 def test_settings_that_cannot_work_are_refused_inline_and_nothing_changes(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
     changes: dict,
     field: str,
@@ -239,9 +237,9 @@ def test_settings_that_cannot_work_are_refused_inline_and_nothing_changes(
 
 
 def test_a_vacation_status_holds_the_nudge(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))

@@ -13,7 +13,7 @@ from bot.jobs.outbox import Outbox
 from bot.models import Delivery, DeliveryState
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
-from tests.integration.test_prompts import answer, kind_of, outbox, prompt_of  # noqa: F401
+from tests.integration.test_prompts import answer, kind_of, prompt_of
 from tests.integration.test_schedule import ADA, BART, dm_of, schedule, text_of
 from tests.integration.test_settings import opened_form, state_of
 
@@ -38,7 +38,7 @@ def start(slack: SlackClient, simulator: SlackSimulator) -> None:
 def test_the_summary_comes_at_nine_local_across_the_change_of_clocks_once(
     slack: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     start(slack, simulator)
@@ -76,7 +76,7 @@ def test_the_summary_comes_at_nine_local_across_the_change_of_clocks_once(
 def test_a_late_summary_goes_only_on_its_own_day(
     slack: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
     engine: Engine,
 ) -> None:
     start(slack, simulator)
@@ -93,7 +93,7 @@ def test_a_late_summary_goes_only_on_its_own_day(
 def test_on_demand_and_turned_off(
     slack: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
 ) -> None:
     start(slack, simulator)
     with freeze_time("2026-10-21T12:00:00Z"):
@@ -112,7 +112,7 @@ def test_on_demand_and_turned_off(
 def test_another_day_and_time_in_the_leader_s_own_zone(
     slack: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
 ) -> None:
     start(slack, simulator)
     with freeze_time("2026-10-21T12:00:00Z"):

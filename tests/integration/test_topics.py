@@ -12,14 +12,12 @@ from sqlalchemy.orm import Session
 from bot.jobs.outbox import Outbox
 from bot.models import Topic
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.test_prompts import (  # noqa: F401 (fixtures)
+from tests.integration.test_prompts import (
     ADA,
     BART,
     CAROL,
     FIRST,
     answer,
-    outbox,
-    pair,
     prompt_of,
     thread_replies,
 )
@@ -30,9 +28,9 @@ def say(slack: SlackClient, user: str, text: str) -> str:
 
 
 def test_topics_reach_the_next_agenda_shared_or_private(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
 ) -> None:
     with freeze_time(FIRST - timedelta(days=1)):
         assert "you'll both see it" in say(pair, BART, f"topic <@{ADA}> The <!channel> offsite")
@@ -50,7 +48,7 @@ def test_topics_reach_the_next_agenda_shared_or_private(
 
 
 def test_the_message_shortcut_adds_a_topic(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
     engine: Engine,
 ) -> None:
@@ -75,9 +73,9 @@ def test_the_message_shortcut_adds_a_topic(
 
 
 def test_history_for_the_two_people_only(
-    pair: SlackClient,  # noqa: F811
+    pair: SlackClient,
     simulator: SlackSimulator,
-    outbox: Outbox,  # noqa: F811
+    outbox: Outbox,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
     with freeze_time(FIRST - timedelta(hours=5)):

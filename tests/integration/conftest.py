@@ -1,0 +1,29 @@
+"""Fixtures of the check-in tests: the product's outbox, and Ada and Bart's running 1:1."""
+
+from __future__ import annotations
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from bot.jobs.outbox import Outbox
+from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
+from tests.integration.test_prompts import CAROL
+from tests.integration.test_schedule import BART, dm_of, schedule
+
+
+@pytest.fixture
+def outbox(simulator: SlackSimulator, engine: Engine) -> Outbox:
+    return Outbox.for_deployment(Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url), engine)
+
+
+@pytest.fixture
+def pair(slack: SlackClient, simulator: SlackSimulator) -> SlackClient:
+    """Ada and Bart, weekly on Tuesdays at 10:00 New York, accepted a day ahead."""
+    simulator.add_user(CAROL, "carol")
+    with freeze_time("2026-11-23T14:00:00Z"):
+        schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
+        pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
+        slack.block_action(BART, "invitation_accept", pairing_id)
+    return slack
