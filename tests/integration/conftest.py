@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Iterator
+
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import Engine
@@ -9,6 +13,7 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from bot.jobs.outbox import Outbox
 from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
+from tests.integration import ExpectLog
 from tests.integration.test_prompts import CAROL
 from tests.integration.test_schedule import BART, dm_of, schedule
 
@@ -27,3 +32,20 @@ def pair(slack: SlackClient, simulator: SlackSimulator) -> SlackClient:
         pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
         slack.block_action(BART, "invitation_accept", pairing_id)
     return slack
+
+
+@pytest.fixture(autouse=True)
+def expect_log(caplog: pytest.LogCaptureFixture) -> Iterator[ExpectLog]:
+    """A log line at WARNING or above (a traceback included) fails the test that caused it,
+    unless the test said it expects it: `expect_log(r"regex")`."""
+    expected: list[re.Pattern[str]] = []
+    yield lambda pattern: expected.append(re.compile(pattern))
+    unexpected = [
+        f"{record.levelname} {record.name}: {record.getMessage()}"
+        for when in ("setup", "call")
+        for record in caplog.get_records(when)
+        if record.levelno >= logging.WARNING
+        and not any(p.search(record.getMessage()) for p in expected)
+    ]
+    if unexpected:
+        pytest.fail("unexpected log lines:\n" + "\n".join(unexpected), pytrace=False)

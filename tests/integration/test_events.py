@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.jobs import housekeeping
 from bot.models import ProcessedEvent
 from bot.simulator import SlackClient
+from tests.integration import ExpectLog
 
 UNINSTALLED = {"type": "app_uninstalled", "event_ts": "1700000000.000100"}
 
@@ -21,9 +22,10 @@ def acted_on(caplog: pytest.LogCaptureFixture) -> int:
 
 
 def test_a_retried_event_changes_nothing_the_second_time(
-    slack: SlackClient, engine: Engine, caplog: pytest.LogCaptureFixture
+    slack: SlackClient, engine: Engine, caplog: pytest.LogCaptureFixture, expect_log: ExpectLog
 ) -> None:
     caplog.set_level(logging.INFO)
+    expect_log("was uninstalled or its token revoked")
     assert slack.event(UNINSTALLED, event_id="Ev0001").status == 200
     retry = slack.event(UNINSTALLED, event_id="Ev0001", retry_num=1, retry_reason="http_timeout")
     assert retry.status == 200

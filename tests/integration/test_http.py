@@ -15,6 +15,7 @@ from bot import db, web
 from bot.app import create_app
 from bot.config import Settings
 from bot.simulator import SlackClient, SlackSimulator
+from tests.integration import ExpectLog
 
 HELP = "command=%2Foneonone&text=help&user_id=UADA0000001&team_id=T0SIMULATED"
 
@@ -37,7 +38,10 @@ def test_health_is_200_with_the_database_reachable(server: str) -> None:
     assert get(server + web.HEALTH_PATH) == (200, {"status": "ok", "database": "reachable"})
 
 
-def test_health_is_503_when_the_database_is_gone(settings: Settings, engine: Engine) -> None:
+def test_health_is_503_when_the_database_is_gone(
+    settings: Settings, engine: Engine, expect_log: ExpectLog
+) -> None:
+    expect_log("health check: database unreachable")
     app = create_app(settings, engine=engine)
     unreachable = db.make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")
     try:

@@ -14,6 +14,7 @@ from bot import models, web
 from bot.app import create_app
 from bot.config import Settings
 from bot.simulator import SIGNING_SECRET, SlackClient, SlackSimulator, Workspace
+from tests.integration import ExpectLog
 
 ACME = Workspace(team_id="T0ACME00001", team_name="Acme", bot_user_id="UACMEBOT001")
 
@@ -79,8 +80,9 @@ def test_a_redirect_with_a_forged_state_installs_nothing(
 
 
 def test_a_workspace_that_never_installed_is_refused(
-    oauth_server: str, simulator: SlackSimulator
+    oauth_server: str, simulator: SlackSimulator, expect_log: ExpectLog
 ) -> None:
+    expect_log("AuthorizeResult .* was not found")
     stranger = SlackClient(oauth_server + web.EVENTS_PATH, simulator, workspace=ACME)
     answer = stranger.slash_command("UADA0000001", "help")
     assert answer.status == 200  # Slack shows nothing rather than an error

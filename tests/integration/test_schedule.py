@@ -18,6 +18,7 @@ from bot.jobs.outbox import Outbox
 from bot.models import Delivery, DeliveryState, Meeting, Pairing, PairingStatus
 from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
+from tests.integration import ExpectLog
 
 ADA, BART = "UADA0000001", "UBART000001"
 NOW = "2026-11-24T14:00:00Z"  # Tuesday, 09:00 in New York, 15:00 in Warsaw
@@ -207,8 +208,9 @@ def test_any_text_gets_a_200_and_an_ephemeral_reply_or_the_form(
 
 @freeze_time(NOW)
 def test_someone_who_cannot_be_reached_pauses_the_1_1_and_the_leader_hears_once(
-    slack: SlackClient, simulator: SlackSimulator, engine: Engine
+    slack: SlackClient, simulator: SlackSimulator, engine: Engine, expect_log: ExpectLog
 ) -> None:
+    expect_log("outcome=failed .* error=account_inactive")
     simulator.fail("chat.postMessage", error="account_inactive")
     schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
     with Session(engine) as session:
