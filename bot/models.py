@@ -260,7 +260,11 @@ class Answer(Base):
     that 1:1 only. A mood not given is no row, never a default."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("meeting_id", "author_id", "question"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "author_id", "question"),
+        # An edit or a delete of a DM reply finds the answer it gave through this index.
+        Index("ix_answers_source", "team_id", "author_id", "source_ts"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -273,6 +277,9 @@ class Answer(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     edited_after_start: Mapped[bool] = mapped_column(default=False)
+    # The DM reply (its Slack `ts`) this answer came from: editing that message in Slack
+    # changes the answer and deleting it removes it. None once the form changed the answer.
+    source_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class Note(Base):

@@ -16,6 +16,8 @@ STORY = [  # in this order
     "types /oneonone schedule @Bart Kowalski weekly on Tuesday at 10:00",
     "Bart Kowalski · Mon 23 Nov 15:30 Warsaw · direct message · invitation",
     "AN INVITATION TO A 1:1",
+    "Tuesdays at 16:00 your time",
+    "(Tuesdays 10:00 in New York), starting Tuesday, November 24th, 2026 at 16:00.",
     "[ Accept ]  [ Suggest another time ]",
     "Good news: @Bart Kowalski accepted your 1:1",
     "Ada Lovelace · Mon 23 Nov 10:00 New York · direct message · prompt",
@@ -78,8 +80,8 @@ def test_the_demo_tells_the_whole_story_fast_and_leaves_nothing_behind(tmp_path:
         assert found >= 0, f"missing, or out of order: {line!r}"
         position = found
     # Each reader sees times in their own zone; nothing shows Slack's escaping or raw tokens.
-    assert "Tue Nov 24 at 16:00" in out
-    assert "Tue Nov 24 at 10:00" in out
+    assert "Tuesday, November 24th, 2026 at 16:00" in out  # as Slack draws {date_long} {time}
+    assert "Tuesday, November 24th, 2026 at 10:00" in out
     for raw in ("&lt;", "<@U", "<!date"):
         assert raw not in out
     # Ada's private note is in her agenda only.

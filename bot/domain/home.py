@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import checkins, pairings, profiles
+from bot.domain.recurrence import Described
 from bot.models import ActionItem, Meeting, MeetingStatus, Pairing, PairingStatus
 
 HISTORY_MEETINGS = 4
@@ -30,7 +31,7 @@ class Upcoming:
 class Invitation:
     pairing_id: int
     leader_id: str
-    words: str
+    words: Described
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def load(session: Session, *, team_id: str, user_id: str, now: datetime, today: 
         other = pairings.other_of(pairing, user_id)
         if pairing.status is PairingStatus.INVITED:
             if pairing.member_id == user_id:
-                words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
+                words = pairings.cadence_for(session, pairing, user_id, now=now)
                 facts.invitations.append(Invitation(pairing.id, pairing.leader_id, words))
             else:
                 facts.waiting_for.append(other)

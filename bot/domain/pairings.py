@@ -15,7 +15,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain import preferences
-from bot.domain.recurrence import Cadence, Frequency, Schedule, occurrences
+from bot.domain.recurrence import (
+    Cadence,
+    Described,
+    Frequency,
+    Schedule,
+    describe_for,
+    occurrences,
+)
 from bot.jobs.outbox import Planned, enqueue_returning_id
 from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus
 
@@ -83,6 +90,15 @@ def schedule_of(pairing: Pairing) -> Schedule:
         nth=pairing.nth,
     )
     return Schedule(cadence, pairing.start, pairing.minutes)
+
+
+def cadence_for(
+    session: Session, pairing: Pairing, reader: str, *, now: datetime, plan: Schedule | None = None
+) -> Described:
+    """The 1:1's cadence (or `plan`, a cadence proposed for it) in the words of `reader`, in
+    their own Slack timezone as we last heard it."""
+    zone = preferences.of(session, team_id=pairing.team_id, user_id=reader, zone=pairing.zone).zone
+    return describe_for(plan or schedule_of(pairing), zone, after=now)
 
 
 def find_open(session: Session, *, team_id: str, one: str, other: str) -> Pairing | None:

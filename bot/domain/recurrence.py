@@ -73,6 +73,20 @@ class Cadence:
         return f"{words} in {self.zone}" if with_zone else words
 
 
+def city(zone: str) -> str:
+    """How people name a zone: by its city (`America/New_York` is New York)."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Described:
+    """A cadence in one reader's words: `words` fits inside a sentence; `note`, a sentence
+    of its own or empty, names the weeks when the two zones' clocks disagree."""
+
+    words: str
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A cadence, the date it starts from (which anchors "every other"), and how long."""
@@ -118,6 +132,123 @@ def _iter_occurrences(schedule: Schedule, after: datetime) -> Iterator[datetime]
 def _place(naive: datetime, zone: ZoneInfo) -> datetime:
     """A wall-clock time in `zone` as UTC, by the module's DST rule (fold=0)."""
     return naive.replace(tzinfo=zone).astimezone(UTC)
+
+
+# -- in each reader's own zone --------------------------------------------------------------
+
+NOTED_RUNS = 2  # at most this many stretches of other clock times are spelled out
+
+
+def describe_for(schedule: Schedule, reader_zone: str | None, *, after: datetime) -> Described:
+    """The cadence as a reader in `reader_zone` lives it, over the coming year.
+
+    Where the reader's clock agrees with the 1:1's own zone, the words are the cadence's own
+    (which `parse_schedule` reads back). Otherwise the weekday and time are the reader's,
+    with the 1:1's own in brackets ("Wednesdays at 09:00 your time (Tuesdays 19:00 in New
+    York)"), and `note` names the weeks when only one of the two zones has changed its
+    clocks, so the time moves for the reader.
+    """
+    cadence = schedule.cadence
+    own = Described(cadence.describe(with_zone=False))
+    try:
+        reader = ZoneInfo(reader_zone) if reader_zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        reader = None
+    if reader is None or reader_zone == cadence.zone:
+        return own
+    horizon = after + timedelta(days=366)
+    year = [m for m in occurrences(schedule, after=after, count=60) if m <= horizon]
+    shifts = [_shift(moment, cadence.tz, reader) for moment in year]
+    if not year or not any(shifts):
+        return own
+    first, usual = year[0], shifts[0]  # as it is for the next meeting; changes are noted
+    words = _reader_words(cadence, first.astimezone(reader), first.astimezone(cadence.tz))
+    runs = [run for run in _runs(year, shifts) if run[0] != usual]
+    # One sentence per reader's time and reason: "From Mar 16 to Mar 23, and on Nov 2, …".
+    sentences: dict[str, list[str]] = {}
+    for _, moments in runs:
+        when, what = _run_note(moments, cadence.tz, reader, reader_zone or "")
+        sentences.setdefault(what, []).append(when)
+    notes = [f"{_joined(whens)} {what}" for what, whens in sentences.items()]
+    if len(notes) > NOTED_RUNS:
+        notes = [*notes[:NOTED_RUNS], "At other times of the year too, while the clocks differ."]
+    return Described(words, " ".join(notes))
+
+
+def _joined(whens: list[str]) -> str:
+    """["From Mar 16 to Mar 23", "on Nov 2"] → "From Mar 16 to Mar 23, and on Nov 2,"."""
+    if len(whens) == 1:
+        return whens[0]
+    return ", ".join([whens[0], *[f"{w[0].lower()}{w[1:]}" for w in whens[1:-1]]]) + (
+        f", and {whens[-1][0].lower()}{whens[-1][1:]},"
+    )
+
+
+def _shift(moment: datetime, own: ZoneInfo, reader: ZoneInfo) -> timedelta:
+    """How far the reader's wall clock is from the 1:1's own at that moment."""
+    return moment.astimezone(reader).replace(tzinfo=None) - moment.astimezone(own).replace(
+        tzinfo=None
+    )
+
+
+def _runs(
+    moments: list[datetime], shifts: list[timedelta]
+) -> list[tuple[timedelta, list[datetime]]]:
+    """Consecutive meetings grouped by their shift."""
+    runs: list[tuple[timedelta, list[datetime]]] = []
+    for moment, shift in zip(moments, shifts, strict=True):
+        if runs and runs[-1][0] == shift:
+            runs[-1][1].append(moment)
+        else:
+            runs.append((shift, [moment]))
+    return runs
+
+
+def _clock_words(local: datetime) -> str:
+    return f"{WEEKDAYS[local.weekday()]} {local:%H:%M}"
+
+
+def _reader_words(cadence: Cadence, mine: datetime, theirs: datetime) -> str:
+    where = city(cadence.zone)
+    day, at = WEEKDAYS[mine.weekday()], f"{mine:%H:%M}"
+    own_day = WEEKDAYS[theirs.weekday()]
+    if cadence.frequency is Frequency.MONTHLY:
+        ordinal = ORDINALS[cadence.nth]
+        if day == own_day:
+            return f"monthly on the {ordinal} {day} at {at} your time ({theirs:%H:%M} in {where})"
+        return (
+            f"monthly on the {ordinal} {own_day} at {theirs:%H:%M} in {where}, "
+            f"which is {day} {at} your time"
+        )
+    theirs_words = f"{own_day}s {theirs:%H:%M} in {where}"
+    if cadence.interval == 1:
+        return f"{day}s at {at} your time ({theirs_words})"
+    every = "every other" if cadence.interval == 2 else f"every {cadence.interval} weeks on"
+    return f"{every} {day} at {at} your time ({theirs_words})"
+
+
+def _run_note(
+    moments: list[datetime], own: ZoneInfo, reader: ZoneInfo, reader_zone: str
+) -> tuple[str, str]:
+    """("From Mar 16 to Mar 23", "it is Tuesday 15:00 your time, while New York is on
+    summer time and Warsaw is not.")"""
+    start, end = moments[0].astimezone(reader), moments[-1].astimezone(reader)
+    when = (
+        f"On {start:%b} {start.day}"
+        if len(moments) == 1
+        else (f"From {start:%b} {start.day} to {end:%b} {end.day}")
+    )
+    own_city, reader_city = city(str(own.key)), city(reader_zone)
+    summer = {own_city: bool(moments[0].astimezone(own).dst()), reader_city: bool(start.dst())}
+    if summer[own_city] and summer[reader_city]:
+        why = f"both {own_city} and {reader_city} are on summer time"
+    elif summer[own_city] or summer[reader_city]:
+        on = own_city if summer[own_city] else reader_city
+        off = reader_city if on == own_city else own_city
+        why = f"{on} is on summer time and {off} is not"
+    else:
+        why = f"neither {own_city} nor {reader_city} is on summer time"
+    return when, f"it is {_clock_words(start)} your time, while {why}."
 
 
 # -- parsing ---------------------------------------------------------------------------------

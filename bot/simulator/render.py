@@ -1,7 +1,8 @@
 """Block Kit as a person would read it in Slack, as plain terminal text.
 
 Headers, sections, fields, context, dividers, buttons as `[ Answer ]`, menus as
-`[ Remind me later ▾ ]`, form inputs; `<!date^…>` tokens in the reader's own timezone;
+`[ Remind me later ▾ ]`, form inputs; `<!date^…>` tokens in the reader's own timezone, with
+the words Slack uses for each format;
 mentions as names; Slack's escaping undone. Used by `oneonone demo` and the README.
 """
 
@@ -10,18 +11,20 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 WIDTH = 78
-_DATE = re.compile(r"<!date\^(\d+)\^([^|>]*)(?:\|[^>]*)?>")
+_DATE = re.compile(r"<!date\^(\d+)\^([^^|>]*)(?:\^[^|>]*)?(?:\|[^>]*)?>")
+_TOKEN = re.compile(r"\{(\w+)\}")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _LINK = re.compile(r"<([^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<((?:https?|slack|mailto):[^>]+)>")
 _SPECIAL = re.compile(r"<!(channel|here|everyone)>")
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+_RELATIVE = {-1: "yesterday", 0: "today", 1: "tomorrow"}
 
 
 def _ordinal(day: int) -> str:
@@ -29,32 +32,78 @@ def _ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-def _date(seconds: int, fmt: str, tz: ZoneInfo) -> str:
-    """Slack's date tokens, as Slack shows them to a reader in `tz`."""
+def _date(seconds: int, fmt: str, tz: ZoneInfo, now: datetime, hour12: bool) -> str:
+    """Slack's `<!date>` tokens as Slack draws them for a reader in `tz` at `now`, from the
+    token list Slack publishes (docs.slack.dev, "Formatting message text"; the same list is
+    in slackapi/node-slack-sdk, `RichTextDate.format`). The `_pretty` forms say yesterday,
+    today or tomorrow where they can, capitalized when the format starts with them."""
     moment = datetime.fromtimestamp(seconds, tz)
+    days_away = (moment.date() - now.astimezone(tz).date()).days
+    long_full = f"{moment:%B} {moment.day}, {moment.year}"
+    date_long = f"{moment:%A, %B} {_ordinal(moment.day)}, {moment.year}"
+    clock = f"{moment:%I:%M}".lstrip("0") + f" {moment:%p}" if hour12 else f"{moment:%H:%M}"
     words = {
-        "date_num": moment.strftime("%Y-%m-%d"),
-        "date": f"{moment:%B} {_ordinal(moment.day)}, {moment.year}",
-        "date_short": moment.strftime("%b %-d, %Y"),
-        "date_long": f"{moment:%A, %B} {_ordinal(moment.day)}, {moment.year}",
-        "date_pretty": f"{moment:%B} {_ordinal(moment.day)}, {moment.year}",
-        "date_short_pretty": moment.strftime("%a %b %-d"),
-        "date_long_pretty": f"{moment:%A, %B} {_ordinal(moment.day)}",
-        "time": moment.strftime("%H:%M"),
-        "time_secs": moment.strftime("%H:%M:%S"),
+        "date_num": f"{moment:%Y-%m-%d}",
+        "date_slash": f"{moment:%d/%m/%Y}",
+        "date_long": date_long,
+        "date_long_full": long_full,
+        "date": f"{moment:%B} {moment.day}",
+        "date_short": f"{moment:%b} {moment.day}, {moment.year}",
+        "time": clock,
+        "time_secs": clock.replace(f"{moment:%M}", f"{moment:%M:%S}", 1),
+        "ago": _ago(moment - now.astimezone(tz)),
     }
-    return re.sub(r"\{(\w+)\}", lambda m: words.get(m.group(1), m.group(0)), fmt)
+    same_year = f"{moment:%A, %B} {_ordinal(moment.day)}"
+    for pretty, plain in (
+        ("date_pretty", words["date"]),
+        ("date_short_pretty", words["date_short"]),
+        ("date_long_pretty", date_long),
+        ("day_divider_pretty", same_year if moment.year == now.year else date_long),
+    ):
+        words[pretty] = _RELATIVE.get(days_away, plain)
+
+    def token(match: re.Match[str]) -> str:
+        shown = words.get(match.group(1), match.group(0))
+        pretty = match.group(1).endswith("_pretty") and match.start() == 0
+        return shown[:1].upper() + shown[1:] if pretty else shown
+
+    return _TOKEN.sub(token, fmt)
+
+
+def _ago(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    span = abs(seconds)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if span >= size:
+            count = span // size
+            amount = f"{count} {unit}{'s' if count != 1 else ''}"
+            return f"in {amount}" if seconds > 0 else f"{amount} ago"
+    return "just now"
 
 
 class Reader:
     """Renders for one person: their timezone, and everyone's names."""
 
-    def __init__(self, tz: str, names: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        tz: str,
+        names: Mapping[str, str],
+        *,
+        now: datetime | None = None,
+        hour12: bool = False,
+    ) -> None:
+        """`now` (default: the clock's now) decides what is today; `hour12` is the reader's
+        Slack preference for a 12-hour clock."""
         self.tz = ZoneInfo(tz)
         self.names = names
+        self.now = now
+        self.hour12 = hour12
 
     def mrkdwn(self, text: str) -> str:
-        text = _DATE.sub(lambda m: _date(int(m.group(1)), m.group(2), self.tz), text)
+        now = self.now or datetime.now(UTC)
+        text = _DATE.sub(
+            lambda m: _date(int(m.group(1)), m.group(2), self.tz, now, self.hour12), text
+        )
         text = _MENTION.sub(lambda m: "@" + self.names.get(m.group(1), m.group(1)), text)
         text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
         text = _LINK.sub(lambda m: m.group(2), text)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from bot.jobs.outbox import enqueue
 from bot.models import Meeting
 from bot.slack import home, home_views, views
 from bot.slack.mrkdwn import escape
+from bot.slack.payloads import read_id
 
 BUTTON_FAILURES = (ValueError, KeyError, pairings.SchedulingError)
 
@@ -54,13 +55,13 @@ class Reply:
             self.respond(response_type="ephemeral", replace_original=False, text=text)
 
 
-def _meeting(session: Session, body: dict[str, Any]) -> Meeting:
+def _meeting(session: Session, body: dict[str, Any], context: BoltContext) -> Meeting:
     """The meeting a button names, if the person who clicked is one of its two people."""
     return checkins.meeting_for(
         session,
-        meeting_id=int(body["actions"][0]["value"]),
-        team_id=body["team"]["id"],
-        user_id=body["user"]["id"],
+        meeting_id=read_id(body["actions"][0]["value"]),
+        team_id=context.team_id or "",
+        user_id=context.user_id or "",
     )
 
 
@@ -79,16 +80,18 @@ def _both(pairing: pairings.Pairing) -> tuple[str, str]:
 
 def register_accept(app: App, deps: Deps) -> None:
     @app.action("invitation_accept")
-    def accept(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def accept(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         now, reply = datetime.now(UTC), Reply(respond, client, body)
         try:
-            pairing_id = int(body["actions"][0]["value"])
+            pairing_id = read_id(body["actions"][0]["value"])
             with Session(deps.engine) as session, session.begin():
                 pairing, notice_id = pairings.accept(
                     session,
                     pairing_id=pairing_id,
-                    team_id=body["team"]["id"],
+                    team_id=context.team_id or "",
                     user_id=body["user"]["id"],
                     now=now,
                 )
@@ -102,19 +105,21 @@ def register_accept(app: App, deps: Deps) -> None:
         reply.say("You accepted the 1:1", replace=True, blocks=blocks)
         if notice_id is not None:
             deps.outbox.send_now([notice_id], now)
-        home.publish(deps.engine, client, body["team"]["id"], people)
+        home.publish(deps.engine, client, (context.team_id or ""), people)
 
 
 def register_end(app: App, deps: Deps) -> None:
     @app.action("pairing_end")
-    def end(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def end(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         now, reply = datetime.now(UTC), Reply(respond, client, body)
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session, session.begin():
-                pairing = session.get(pairings.Pairing, int(body["actions"][0]["value"]))
-                if pairing is None or pairing.team_id != body["team"]["id"]:
+                pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
+                if pairing is None or pairing.team_id != (context.team_id or ""):
                     raise pairings.SchedulingError("This 1:1 is not yours to end.")
                 notice_id = pairings.end(session, pairing, by=user_id, now=now)
                 other, people = pairings.other_of(pairing, user_id), _both(pairing)
@@ -126,7 +131,7 @@ def register_end(app: App, deps: Deps) -> None:
             replace=True,
         )
         deps.outbox.send_now([notice_id], now)
-        home.publish(deps.engine, client, body["team"]["id"], people)
+        home.publish(deps.engine, client, (context.team_id or ""), people)
 
 
 def register_suggestions(app: App, deps: Deps) -> None:
@@ -135,7 +140,7 @@ def register_suggestions(app: App, deps: Deps) -> None:
         ack()
         try:
             with Session(deps.engine) as session:
-                pairing = session.get(pairings.Pairing, int(body["actions"][0]["value"]))
+                pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
                 if pairing is None or pairing.member_id != body["user"]["id"]:
                     raise pairings.SchedulingError("This invitation is not yours to answer.")
                 current = pairings.schedule_of(pairing).cadence.describe()
@@ -149,14 +154,16 @@ def register_suggestions(app: App, deps: Deps) -> None:
 
     @app.action("proposal_accept")
     @app.action("proposal_decline")
-    def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def answer(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         now, reply = datetime.now(UTC), Reply(respond, client, body)
         agreed = body["actions"][0]["action_id"] == "proposal_accept"
         try:
             with Session(deps.engine) as session, session.begin():
-                pairing = session.get(pairings.Pairing, int(body["actions"][0]["value"]))
-                if pairing is None or pairing.team_id != body["team"]["id"]:
+                pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
+                if pairing is None or pairing.team_id != (context.team_id or ""):
                     raise pairings.SchedulingError("This suggestion is not yours to answer.")
                 plan = (
                     parse_schedule(pairing.proposal, default_zone=pairing.zone, today=now.date())
@@ -173,17 +180,19 @@ def register_suggestions(app: App, deps: Deps) -> None:
         done = "Agreed: the 1:1 starts at that time." if agreed else "Kept your time."
         reply.say(f"{done} I've told <@{people[1]}>.", replace=True)
         deps.outbox.send_now([notice_id], now)
-        home.publish(deps.engine, client, body["team"]["id"], people)
+        home.publish(deps.engine, client, (context.team_id or ""), people)
 
 
 def register_prompts(app: App, deps: Deps) -> None:
     @app.action("prompt_answer")
-    def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def answer(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session:
-                meeting = _meeting(session, body)
+                meeting = _meeting(session, body, context)
                 given = checkins.answers(session, meeting, user_id)
                 rows = [
                     (
@@ -203,13 +212,15 @@ def register_prompts(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
     @app.action("prompt_skip")
-    def skip(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def skip(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         now, reply = datetime.now(UTC), Reply(respond, client, body)
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session, session.begin():
-                meeting = _meeting(session, body)
+                meeting = _meeting(session, body, context)
                 _, notice_id = pairings.skip(
                     session, meeting.pairing, by=user_id, now=now, meeting=meeting
                 )
@@ -221,17 +232,19 @@ def register_prompts(app: App, deps: Deps) -> None:
             f"Skipped the 1:1 on {views.date_token(skipped_at)}; only that one.", replace=True
         )
         deps.outbox.send_now([notice_id], now)
-        home.publish(deps.engine, client, body["team"]["id"], people)
+        home.publish(deps.engine, client, (context.team_id or ""), people)
 
 
 def register_after(app: App, deps: Deps) -> None:
     @app.action("followup_notes")
-    def add_notes(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def add_notes(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session:
-                meeting = _meeting(session, body)
+                meeting = _meeting(session, body, context)
                 pairing = meeting.pairing
                 form = views.notes_form(
                     meeting.id,
@@ -245,12 +258,14 @@ def register_after(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
     @app.action("followup_missed")
-    def missed(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def missed(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         reply = Reply(respond, client, body)
         try:
             with Session(deps.engine) as session, session.begin():
-                meeting = _meeting(session, body)
+                meeting = _meeting(session, body, context)
                 pairings.mark_missed(session, meeting, by=body["user"]["id"], now=datetime.now(UTC))
                 starts_at, people = meeting.starts_at, _both(meeting.pairing)
         except BUTTON_FAILURES as error:
@@ -261,18 +276,20 @@ def register_after(app: App, deps: Deps) -> None:
             "action items carry over to the next one.",
             replace=True,
         )
-        home.publish(deps.engine, client, body["team"]["id"], people)
+        home.publish(deps.engine, client, (context.team_id or ""), people)
 
     @app.action("action_done")
-    def done(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def done(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         reply = Reply(respond, client, body)
         try:
             with Session(deps.engine) as session, session.begin():
                 item = notes.tick_off(
                     session,
-                    item_id=int(body["actions"][0]["value"]),
-                    team_id=body["team"]["id"],
+                    item_id=read_id(body["actions"][0]["value"]),
+                    team_id=context.team_id or "",
                     user_id=body["user"]["id"],
                     now=datetime.now(UTC),
                 )
@@ -281,20 +298,27 @@ def register_after(app: App, deps: Deps) -> None:
             reply.refuse(error)
             return
         reply.say(f"Done: {escape(text)}", replace=False)
-        home.publish(deps.engine, client, body["team"]["id"], people)
+        home.publish(deps.engine, client, (context.team_id or ""), people)
 
 
 def register_snooze(app: App, deps: Deps) -> None:
     @app.action("prompt_snooze")
-    def snooze(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def snooze(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
         now, user_id = datetime.now(UTC), body["user"]["id"]
         reply = Reply(respond, client, body)
         try:
-            meeting_id, choice = body["actions"][0]["selected_option"]["value"].split(":")
+            meeting_id, _, choice = str(body["actions"][0]["selected_option"]["value"]).partition(
+                ":"
+            )
             with Session(deps.engine) as session, session.begin():
                 meeting = checkins.meeting_for(
-                    session, meeting_id=int(meeting_id), team_id=body["team"]["id"], user_id=user_id
+                    session,
+                    meeting_id=read_id(meeting_id),
+                    team_id=context.team_id or "",
+                    user_id=user_id,
                 )
                 planned = checkins.snooze(
                     session,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.domain import notes, pairings, profiles
-from bot.domain.recurrence import CadenceError, occurrences, parse_schedule
+from bot.domain.recurrence import CadenceError, describe_for, occurrences, parse_schedule
 from bot.slack import home, messages, settings_views, views
 from bot.slack.people import person
 from bot.slack.views import COMMAND, help_blocks
@@ -124,7 +124,7 @@ def create(
     except pairings.SchedulingError as error:
         raise Refused(views.problem_blocks(str(error))) from None
     upcoming = occurrences(plan, after=now, count=3)
-    blocks = views.scheduled_blocks(member.id, plan.cadence.describe(), upcoming)
+    blocks = views.scheduled_blocks(member.id, describe_for(plan, leader.tz, after=now), upcoming)
 
     def after() -> None:
         deps.outbox.send_now([delivery_id], datetime.now(UTC))
@@ -150,7 +150,7 @@ def _list(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -
         for pairing in pairings.pairings_of(session, team_id=command["team_id"], user_id=user_id):
             leads = pairing.leader_id == user_id
             other = pairing.member_id if leads else pairing.leader_id
-            words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
+            words = pairings.cadence_for(session, pairing, user_id, now=now)
             role = "you lead" if leads else "with your lead"
             if pairing.status is not pairings.PairingStatus.ACTIVE:
                 role = f"{role}, {pairing.status.value}"
@@ -253,7 +253,8 @@ def _reschedule(deps: Deps, command: dict[str, Any], client: WebClient, rest: st
         plan = parse_schedule(words, default_zone=pairing.zone, today=now.date())
         notice = pairings.reschedule(session, pairing, by=command["user_id"], plan=plan, now=now)
         upcoming = " ".join(views.date_token(m) for m in occurrences(plan, after=now, count=3))
-        reply = f"Moved: your 1:1 is now {plan.cadence.describe()}. Next: {upcoming}"
+        words = pairings.cadence_for(session, pairing, command["user_id"], now=now, plan=plan)
+        reply = f"Moved: {views.cadence(words, 'your 1:1 is now ')} Next: {upcoming}"
         return reply, [notice] if notice is not None else []
 
     return _with_pairing(deps, command, client, rest, change)
@@ -352,15 +353,26 @@ def _summary(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str
     return message.blocks or [], None
 
 
+def _open_settings(deps: Deps, client: WebClient, command: dict[str, Any], form: Any) -> None:
+    home.open_settings(
+        deps,
+        client,
+        team_id=command["team_id"],
+        user_id=command["user_id"],
+        trigger_id=command["trigger_id"],
+        form=form,
+    )
+
+
 def _questions(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
     """Your own question sets, in a form."""
-    home.open_settings(deps, client, command, settings_views.questions_form)
+    _open_settings(deps, client, command, settings_views.questions_form)
     return [], None
 
 
 def _settings(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
     """Everything you can set, in a form (also behind the App Home's Settings button)."""
-    home.open_settings(deps, client, command, settings_views.settings_form)
+    _open_settings(deps, client, command, settings_views.settings_form)
     return [], None
 
 

@@ -6,16 +6,17 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.domain import checkins, notes, pairings, preferences
 from bot.domain.preferences import SettingsError
-from bot.domain.recurrence import CadenceError, parse_schedule
+from bot.domain.recurrence import CadenceError, describe_for, parse_schedule
 from bot.models import Pairing
 from bot.slack import commands, home, messages, settings_views, views
+from bot.slack.payloads import read_id
 from bot.slack.views import state_value
 
 
@@ -30,7 +31,13 @@ def register(app: App, deps: Deps) -> None:
 
 def register_schedule(app: App, deps: Deps) -> None:
     @app.view("schedule_form")
-    def schedule_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
+    def schedule_form(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ):
         person, words = views.form_words(view["state"]["values"])
         if not person:
             ack(response_action="errors", errors={"person": "Choose whom the 1:1 is with."})
@@ -39,7 +46,7 @@ def register_schedule(app: App, deps: Deps) -> None:
             blocks, after = commands.create(
                 deps,
                 client,
-                team_id=body["team"]["id"],
+                team_id=context.team_id or "",
                 enterprise_id=(body.get("enterprise") or {}).get("id"),
                 leader_id=body["user"]["id"],
                 member_id=person,
@@ -76,7 +83,13 @@ def _plain(mrkdwn: str) -> str:
 
 def register_suggest(app: App, deps: Deps) -> None:
     @app.view("suggest_form")
-    def suggest_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
+    def suggest_form(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ):
         user_id = body["user"]["id"]
         words = (state_value(view["state"]["values"], "when") or "").strip()
         now = datetime.now(UTC)
@@ -84,8 +97,8 @@ def register_suggest(app: App, deps: Deps) -> None:
             zone = client.users_info(user=user_id)["user"].get("tz") or "UTC"
             plan = parse_schedule(words, default_zone=zone, today=now.date())
             with Session(deps.engine) as session, session.begin():
-                pairing = session.get(Pairing, int(view.get("private_metadata") or 0))
-                if pairing is None or pairing.team_id != body["team"]["id"]:
+                pairing = session.get(Pairing, read_id(view.get("private_metadata"), what="form"))
+                if pairing is None or pairing.team_id != (context.team_id or ""):
                     raise pairings.SchedulingError("This invitation is no longer open.")
                 delivery_id = pairings.propose(session, pairing, by=user_id, plan=plan, now=now)
                 leader_id = pairing.leader_id
@@ -97,16 +110,22 @@ def register_suggest(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={"when": _plain(str(error))})
             return
         ack()
-        client.chat_postMessage(
-            channel=user_id,
-            text=f"I've asked <@{leader_id}> about {plan.cadence.describe()}; you'll hear back.",
+        asked = views.cadence(
+            describe_for(plan, zone, after=now), f"I've asked <@{leader_id}> about "
         )
+        client.chat_postMessage(channel=user_id, text=f"{asked} You'll hear back.")
         deps.outbox.send_now([delivery_id], now)
 
 
 def register_answers(app: App, deps: Deps) -> None:
     @app.view("answer_form")
-    def answer_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
+    def answer_form(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ):
         user_id, now = body["user"]["id"], datetime.now(UTC)
         state = view["state"]["values"]
         given = {key: state_value(state, key) for key in state}
@@ -114,8 +133,8 @@ def register_answers(app: App, deps: Deps) -> None:
             with Session(deps.engine) as session, session.begin():
                 meeting = checkins.meeting_for(
                     session,
-                    meeting_id=int(view.get("private_metadata") or 0),
-                    team_id=body["team"]["id"],
+                    meeting_id=read_id(view.get("private_metadata"), what="form"),
+                    team_id=context.team_id or "",
                     user_id=user_id,
                 )
                 checkins.save_answers(session, meeting, author_id=user_id, given=given, now=now)
@@ -131,12 +150,18 @@ def register_answers(app: App, deps: Deps) -> None:
             client.chat_update(
                 channel=where[0], ts=where[1], text=message.text, blocks=message.blocks
             )
-        home.publish(deps.engine, client, body["team"]["id"], people)
+        home.publish(deps.engine, client, (context.team_id or ""), people)
 
 
 def register_notes(app: App, deps: Deps) -> None:
     @app.view("notes_form")
-    def notes_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient):
+    def notes_form(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ):
         user_id, now = body["user"]["id"], datetime.now(UTC)
         state = view["state"]["values"]
 
@@ -145,8 +170,8 @@ def register_notes(app: App, deps: Deps) -> None:
             with Session(deps.engine) as session, session.begin():
                 meeting = checkins.meeting_for(
                     session,
-                    meeting_id=int(view.get("private_metadata") or 0),
-                    team_id=body["team"]["id"],
+                    meeting_id=read_id(view.get("private_metadata"), what="form"),
+                    team_id=context.team_id or "",
                     user_id=user_id,
                 )
                 notes.record(
@@ -165,7 +190,7 @@ def register_notes(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={next(iter(state), "shared"): _plain(str(error))})
             return
         ack()
-        home.publish(deps.engine, client, body["team"]["id"], people)
+        home.publish(deps.engine, client, (context.team_id or ""), people)
 
 
 def register_topics(app: App, deps: Deps) -> None:
@@ -176,7 +201,9 @@ def register_topics(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=shortcut["trigger_id"], view=views.topic_form(text))
 
     @app.view("topic_form")
-    def topic_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def topic_form(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         state, user_id = view["state"]["values"], body["user"]["id"]
         person = state_value(state, "person")
         text = state_value(state, "text") or ""
@@ -185,7 +212,7 @@ def register_topics(app: App, deps: Deps) -> None:
         try:
             with Session(deps.engine) as session, session.begin():
                 pairing = pairings.find_open(
-                    session, team_id=body["team"]["id"], one=user_id, other=person or ""
+                    session, team_id=context.team_id or "", one=user_id, other=person or ""
                 )
                 if pairing is None:
                     ack(response_action="errors", errors={"person": "You have no 1:1 with them."})
@@ -208,8 +235,9 @@ def register_settings(app: App, deps: Deps) -> None:
     """The settings and questions forms. Whatever is not yet sent for your upcoming 1:1s is
     planned again under the new settings; a refusal names its field and saves nothing."""
 
-    def save(ack: Ack, body: dict[str, Any], view: dict[str, Any], whole: bool) -> None:
-        team_id, user_id, now = body["team"]["id"], body["user"]["id"], datetime.now(UTC)
+    def save(ack: Ack, context: BoltContext, view: dict[str, Any], whole: bool) -> None:
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        now = datetime.now(UTC)
         state = view["state"]["values"]
         try:
             with Session(deps.engine) as session, session.begin():
@@ -230,9 +258,9 @@ def register_settings(app: App, deps: Deps) -> None:
         ack()
 
     @app.view("settings_form")
-    def settings_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        save(ack, body, view, whole=True)
+    def settings_form(ack: Ack, context: BoltContext, view: dict[str, Any]) -> None:
+        save(ack, context, view, whole=True)
 
     @app.view("questions_form")
-    def questions_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        save(ack, body, view, whole=False)
+    def questions_form(ack: Ack, context: BoltContext, view: dict[str, Any]) -> None:
+        save(ack, context, view, whole=False)

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, select
@@ -20,6 +20,7 @@ from bot.deps import Deps
 from bot.domain import checkins, home, pairings, preferences, profiles
 from bot.models import Profile
 from bot.slack import home_views, messages, settings_views
+from bot.slack.payloads import read_id
 from bot.slack.people import person
 
 logger = logging.getLogger(__name__)
@@ -66,14 +67,14 @@ def _publish(engine: Engine, client: WebClient, team_id: str, users: list[str]) 
 def open_settings(
     deps: Deps,
     client: WebClient,
-    where: dict[str, Any],
+    *,
+    team_id: str,
+    user_id: str,
+    trigger_id: str,
     form: Callable[[preferences.Preferences], dict[str, Any]],
 ) -> None:
-    """Open a settings form with the person's current values, in their Slack timezone.
-    `where` is a slash command or an interaction: who asked, in which workspace, and its
-    trigger."""
-    team_id = where.get("team_id") or where["team"]["id"]
-    user_id = where.get("user_id") or where["user"]["id"]
+    """Open a settings form with the person's current values, in their Slack timezone, for
+    whoever asked (by a slash command or a click)."""
     now = datetime.now(UTC)
     try:
         someone = person(client, user_id)
@@ -83,7 +84,7 @@ def open_settings(
         if someone is not None:
             profiles.remember(session, someone, team_id=team_id, now=now)
         current = preferences.of(session, team_id=team_id, user_id=user_id)
-    client.views_open(trigger_id=where["trigger_id"], view=form(current))
+    client.views_open(trigger_id=trigger_id, view=form(current))
 
 
 def register(app: App, deps: Deps) -> None:
@@ -97,25 +98,32 @@ def register(app: App, deps: Deps) -> None:
             row.home_opened_at = now
         _publish(deps.engine, client, team_id, [user_id])
 
-    def open_form(ack: Ack, body: dict[str, Any], client: WebClient, form: Any) -> None:
+    def open_form(ack: Ack, body: dict[str, Any], client: WebClient, context, form: Any) -> None:
         ack()
-        open_settings(deps, client, body, form)
+        open_settings(
+            deps,
+            client,
+            team_id=context.team_id or "",
+            user_id=context.user_id or "",
+            trigger_id=body["trigger_id"],
+            form=form,
+        )
 
     @app.action("home_settings")
-    def settings(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        open_form(ack, body, client, settings_views.settings_form)
+    def settings(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        open_form(ack, body, client, context, settings_views.settings_form)
 
     @app.action("home_questions")
-    def questions(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        open_form(ack, body, client, settings_views.questions_form)
+    def questions(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        open_form(ack, body, client, context, settings_views.questions_form)
 
     @app.action("home_summary")
-    def summary(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def summary(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
         with Session(deps.engine) as session:
             message = messages.summary_message(
                 session,
-                team_id=body["team"]["id"],
+                team_id=context.team_id or "",
                 leader_id=body["user"]["id"],
                 now=datetime.now(UTC),
             )
@@ -123,15 +131,15 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action("home_agenda")
-    def agenda(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def agenda(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session:
                 meeting = checkins.meeting_for(
                     session,
-                    meeting_id=int(body["actions"][0]["value"]),
-                    team_id=body["team"]["id"],
+                    meeting_id=read_id(body["actions"][0]["value"]),
+                    team_id=context.team_id or "",
                     user_id=user_id,
                 )
                 blocks = messages.agenda_for(session, meeting, user_id)
@@ -143,9 +151,9 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action("home_away")
     @app.action("home_back")
-    def away(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def away(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
-        team_id, user_id, now = body["team"]["id"], body["user"]["id"], datetime.now(UTC)
+        team_id, user_id, now = (context.team_id or ""), body["user"]["id"], datetime.now(UTC)
         action = body["actions"][0]
         with Session(deps.engine) as session, session.begin():
             zone = preferences.of(session, team_id=team_id, user_id=user_id).zone

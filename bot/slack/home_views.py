@@ -8,12 +8,12 @@ from typing import Any
 
 from bot.domain.home import HomeFacts, Upcoming
 from bot.models import MeetingStatus
-from bot.slack.mrkdwn import escape
 from bot.slack.views import (
     COMMAND,
     Block,
     actions,
     button,
+    cadence,
     date_token,
     list_sections,
     section,
@@ -93,8 +93,10 @@ def home_view(facts: HomeFacts) -> dict[str, Any]:
         blocks += [{"type": "divider"}, *section("*Invitations*")]
         for invitation in facts.invitations[:INVITATIONS_SHOWN]:
             blocks += section(
-                f"<@{invitation.leader_id}> would like a regular 1:1 with you, "
-                f"{escape(invitation.words)}."
+                cadence(
+                    invitation.words,
+                    f"<@{invitation.leader_id}> would like a regular 1:1 with you, ",
+                )
             )
             blocks.append(
                 actions(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain import checkins, notes, pairings, preferences, summary
-from bot.domain.recurrence import occurrences
+from bot.domain.recurrence import occurrences, parse_schedule
 from bot.jobs.outbox import Message, Planned, Planner, Renderer
 from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
 from bot.slack import summary_views, views
@@ -21,12 +21,14 @@ def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Me
     pairing = session.get(Pairing, pairing_id) if pairing_id is not None else None
     if pairing is None or pairing.team_id != delivery.team_id:
         return None
-    words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
     first = pairings.next_meeting(pairing, now=now)
     if ":proposal:" in delivery.subject:
         if pairing.proposal is None:
             return None  # answered already
-        blocks = views.proposal_blocks(pairing.id, pairing.member_id, pairing.proposal)
+        plan = parse_schedule(pairing.proposal, default_zone=pairing.zone, today=now.date())
+        words = pairings.cadence_for(session, pairing, pairing.leader_id, now=now, plan=plan)
+        upcoming = occurrences(plan, after=now, count=1)
+        blocks = views.proposal_blocks(pairing.id, pairing.member_id, words, upcoming[0])
         return Message(text="A suggestion for another time", blocks=blocks)
     if delivery.subject == pairings.accepted_subject(pairing):
         blocks = views.leader_told_accepted_blocks(pairing.member_id, first and first.starts_at)
@@ -34,6 +36,7 @@ def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Me
     if pairing.status is not PairingStatus.INVITED:
         return None  # cancelled (or already answered) before it could go out
     upcoming = occurrences(pairings.schedule_of(pairing), after=now, count=1)
+    words = pairings.cadence_for(session, pairing, pairing.member_id, now=now)
     blocks = views.invitation_blocks(pairing.id, pairing.leader_id, words, upcoming[0])
     return Message(text="An invitation to a regular 1:1", blocks=blocks)
 
@@ -61,16 +64,14 @@ def render_notice(session: Session, delivery: Delivery, now: datetime) -> Messag
         return Message(
             "A 1:1 is skipped", views.skipped_blocks(other, skipped.starts_at, following)
         )
+    words = pairings.cadence_for(session, pairing, delivery.recipient, now=now)
     if event == "zone":
-        words = pairings.schedule_of(pairing).cadence.describe()
         blocks = views.zone_changed_blocks(pairing.member_id, detail, words, following)
         return Message("Your timezone changed; your 1:1 keeps its time", blocks)
     if event in ("agreed", "declined"):
-        words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
         blocks = views.proposal_answered_blocks(other, event == "agreed", words, following)
         return Message("Your suggestion was answered", blocks)
     if event == "rescheduled" and pairing.status is PairingStatus.ACTIVE:
-        words = pairings.schedule_of(pairing).cadence.describe(with_zone=False)
         return Message("Your 1:1 has moved", views.rescheduled_blocks(other, words, following))
     return None
 

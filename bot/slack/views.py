@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain.recurrence import WEEKDAYS
+from slack_sdk.models.messages import DateLink
+
+from bot.domain.recurrence import WEEKDAYS, Described
 from bot.slack.mrkdwn import escape, quote_inline
 
 Block = dict[str, Any]
@@ -60,10 +62,16 @@ def help_blocks(*, not_understood: str | None = None) -> list[Block]:
     ]
 
 
-def date_token(moment: datetime, fmt: str = "{date_short_pretty} at {time}") -> str:
-    """Slack shows `<!date^…>` in each reader's own timezone; the fallback is UTC."""
-    fallback = moment.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+# "Tuesday, December 1st, 2026 at 10:00": always the weekday. (The `_pretty` forms say
+# "Tomorrow", capitalized where the format starts with it, even mid-sentence.)
+MEETING_TIME = "{date_long} at {time}"
+
+
+def date_token(moment: datetime, fmt: str = MEETING_TIME) -> str:
+    """Slack shows `<!date^…>` in each reader's own timezone, in their 12- or 24-hour clock.
+    The fallback, for clients that cannot draw it, is in UTC."""
+    fallback = moment.astimezone(UTC).strftime("%A %d %B %Y %H:%M UTC")
+    return str(DateLink(date=moment, date_format=fmt, fallback=fallback))
 
 
 def problem_blocks(sentence: str, *, quoted: str | None = None) -> list[Block]:
@@ -79,14 +87,21 @@ def problem_blocks(sentence: str, *, quoted: str | None = None) -> list[Block]:
     ]
 
 
-def scheduled_blocks(member_id: str, cadence_words: str, upcoming: list[datetime]) -> list[Block]:
+def cadence(described: Described, lead: str = "") -> str:
+    """A cadence in a reader's words ending our sentence: `lead` (our own mrkdwn), the words,
+    a full stop, and the note about the weeks when the two zones' clocks disagree, if any."""
+    note = f" {escape(described.note)}" if described.note else ""
+    return f"{lead}{escape(described.words)}.{note}"
+
+
+def scheduled_blocks(member_id: str, described: Described, upcoming: list[datetime]) -> list[Block]:
     dates = "\n".join(f"• {date_token(moment)}" for moment in upcoming)
     return [
         {
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": f"Your 1:1 with <@{member_id}> is set up: {escape(cadence_words)}.\n"
+                "text": f"Your 1:1 with <@{member_id}> is set up: {cadence(described)}\n"
                 f"The next three:\n{dates}",
             },
         },
@@ -103,15 +118,16 @@ def scheduled_blocks(member_id: str, cadence_words: str, upcoming: list[datetime
     ]
 
 
-def invitation_blocks(pairing_id: int, leader_id: str, cadence_words: str, first: datetime):
+def invitation_blocks(pairing_id: int, leader_id: str, described: Described, first: datetime):
+    note = f" {escape(described.note)}" if described.note else ""
     return [
         {"type": "header", "text": {"type": "plain_text", "text": "An invitation to a 1:1"}},
         {
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": f"<@{leader_id}> would like a regular 1:1 with you, {escape(cadence_words)}"
-                f", starting {date_token(first)}.",
+                "text": f"<@{leader_id}> would like a regular 1:1 with you, "
+                f"{escape(described.words)}, starting {date_token(first)}.{note}",
             },
         },
         {
@@ -147,8 +163,8 @@ def leader_told_accepted_blocks(member_id: str, first: datetime | None) -> list[
     return section(f"Good news: <@{member_id}> accepted your 1:1.{when}")
 
 
-def list_blocks(rows: list[tuple[str, str, str, datetime | None]]) -> list[Block]:
-    """rows: (other person's id, your role, cadence words, next meeting)."""
+def list_blocks(rows: list[tuple[str, str, Described, datetime | None]]) -> list[Block]:
+    """rows: (other person's id, your role, the cadence in your words, next meeting)."""
     if not rows:
         return [
             {
@@ -161,9 +177,10 @@ def list_blocks(rows: list[tuple[str, str, str, datetime | None]]) -> list[Block
             }
         ]
     lines = []
-    for other, role, words, upcoming in rows[:LIST_LIMIT]:
+    for other, role, described, upcoming in rows[:LIST_LIMIT]:
         when = f"next {date_token(upcoming)}" if upcoming else role
-        lines.append(f"• <@{other}> ({escape(words)}): {when}")
+        note = f" {escape(described.note)}" if described.note else ""
+        lines.append(f"• <@{other}> ({escape(described.words)}): {when}.{note}")
     more = f"\n…and {len(rows) - LIST_LIMIT} more" if len(rows) > LIST_LIMIT else ""
     return [
         {
@@ -219,8 +236,8 @@ def skipped_blocks(by: str, skipped: datetime, following: datetime | None) -> li
     )
 
 
-def rescheduled_blocks(by: str, words: str, following: datetime | None) -> list[Block]:
-    return section(f"<@{by}> moved your 1:1: it is now {escape(words)}.{_next(following)}")
+def rescheduled_blocks(by: str, described: Described, following: datetime | None) -> list[Block]:
+    return section(f"<@{by}> moved your 1:1: {cadence(described, 'it is now ')}{_next(following)}")
 
 
 def cancel_confirm_blocks(pairing_id: int, other_id: str) -> list[Block]:
@@ -379,12 +396,12 @@ def form_words(values: State) -> tuple[str | None, str]:
 
 
 def zone_changed_blocks(
-    member_id: str, new_zone: str, words: str, following: datetime | None
+    member_id: str, new_zone: str, described: Described, following: datetime | None
 ) -> list[Block]:
     when = f" The next one is {date_token(following)} in your new local time." if following else ""
     return section(
         f"Your Slack timezone is now {escape(new_zone)}. Your 1:1 with <@{member_id}> keeps "
-        f"its time: {escape(words)}.{when} To move it with you, "
+        f"its time: {cadence(described)}{when} To move it with you, "
         f"`{COMMAND} reschedule @person … in {escape(new_zone)}`."
     )
 
@@ -410,9 +427,14 @@ def suggest_form(pairing_id: int, current: str) -> dict[str, Any]:
     )
 
 
-def proposal_blocks(pairing_id: int, member_id: str, proposal: str) -> list[Block]:
+def proposal_blocks(
+    pairing_id: int, member_id: str, described: Described, first: datetime | None
+) -> list[Block]:
+    starting = f" The first would be {date_token(first)}." if first else ""
     return [
-        *section(f"<@{member_id}> would like your 1:1 at another time: {escape(proposal)}."),
+        *section(
+            f"<@{member_id}> would like your 1:1 at another time: {cadence(described)}{starting}"
+        ),
         actions(
             "proposal",
             button("proposal_accept", "Accept", pairing_id, style="primary"),
@@ -422,13 +444,14 @@ def proposal_blocks(pairing_id: int, member_id: str, proposal: str) -> list[Bloc
 
 
 def proposal_answered_blocks(
-    leader_id: str, agreed: bool, words: str, following: datetime | None
+    leader_id: str, agreed: bool, described: Described, following: datetime | None
 ) -> list[Block]:
     if agreed:
-        return section(f"<@{leader_id}> agreed: your 1:1 is {escape(words)}.{_next(following)}")
+        agreed_words = cadence(described, "your 1:1 is ")
+        return section(f"<@{leader_id}> agreed: {agreed_words}{_next(following)}")
     return section(
-        f"<@{leader_id}> would rather keep the time first proposed ({escape(words)}). The "
-        "invitation is still open: accept it, or suggest another time."
+        f"<@{leader_id}> would rather keep the time first proposed: "
+        f"{cadence(described)} The invitation is still open: accept it, or suggest another time."
     )
 
 

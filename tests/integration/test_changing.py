@@ -101,14 +101,17 @@ def test_rescheduling_moves_what_is_ahead_and_tells_the_person(
     running: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
     reply = say(running, ADA, f"reschedule <@{BART}> every other Thursday at 15:30")
-    assert "Moved: your 1:1 is now every 2 weeks on Thursday at 15:30 in America/New_York" in reply
+    assert "Moved: your 1:1 is now every 2 weeks on Thursday at 15:30." in reply
     assert meetings(engine) == [
         ("11-26 20:30", MeetingStatus.SCHEDULED),
         ("12-10 20:30", MeetingStatus.SCHEDULED),
         ("12-24 20:30", MeetingStatus.SCHEDULED),
     ]
     told = text_of(dm_of(simulator, BART)[-1]["blocks"])
-    assert f"<@{ADA}> moved your 1:1: it is now every 2 weeks on Thursday at 15:30" in told
+    assert (
+        f"<@{ADA}> moved your 1:1: it is now every other Thursday at 21:30 your time "
+        "(Thursdays 15:30 in New York)."
+    ) in told
     assert "`25:99`" in say(running, ADA, f"reschedule <@{BART}> weekly on Friday at 25:99")
     assert "say the new schedule" in say(running, ADA, f"reschedule <@{BART}>")
 
@@ -184,7 +187,7 @@ def test_a_leader_who_moves_timezone_keeps_the_1_1_time_and_is_told_once(
     moved("Europe/Lisbon", "Ev2")
     told = text_of(dm_of(simulator, ADA)[-1]["blocks"])
     assert "Your Slack timezone is now Europe/Lisbon" in told
-    assert "keeps its time: weekly on Tuesday at 10:00 in America/New_York" in told
+    assert "keeps its time: Tuesdays at 15:00 your time (Tuesdays 10:00 in New York)" in told
     moved("Europe/Lisbon", "Ev3")
     assert len(dm_of(simulator, ADA)) == before + 1
     with Session(engine) as session:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.domain.home import HomeFacts, Invitation, Item, Past, Upcoming
+from bot.domain.recurrence import Described
 from bot.jobs.outbox import Outbox
 from bot.models import ActionItem, Meeting, MeetingStatus, Pairing, PairingStatus, Profile
 from bot.simulator import SlackClient, SlackSimulator
@@ -56,9 +57,10 @@ def test_opening_the_home_shows_an_invitation_to_accept_from_there(
         opened(slack, ADA, "EvHome0")
         opened(slack, BART, "EvHome1")
         home = home_of(simulator, BART)
-        assert "would like a regular 1:1 with you, weekly on Tuesday at 10:00" in text_of(
-            home["blocks"]
-        )
+        assert (
+            "would like a regular 1:1 with you, Tuesdays at 16:00 your time "
+            "(Tuesdays 10:00 in New York)."
+        ) in text_of(home["blocks"])
         (accept,) = buttons(home, "invitation_accept")
         published = len(simulator.calls_to("views.publish"))
         slack.block_action(BART, "invitation_accept", accept["value"], from_home=True)
@@ -181,7 +183,8 @@ def test_the_home_stays_within_100_blocks_at_any_number_of_1_1s(count: int) -> N
             for n in range(count)
         ],
         invitations=[
-            Invitation(n, f"U{n:09d}", "weekly on Tuesday at 10:00") for n in range(count)
+            Invitation(n, f"U{n:09d}", Described("weekly on Tuesday at 10:00"))
+            for n in range(count)
         ],
         waiting_for=[f"U{n:09d}" for n in range(count)],
         paused=[f"U{n:09d}" for n in range(count)],

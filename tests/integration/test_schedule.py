@@ -56,7 +56,7 @@ def test_scheduling_invites_warmly_and_says_when(
 ) -> None:
     body = schedule(slack, f"<@{BART}|bart> weekly on Tuesday at 10:00")
     shown = text_of(body["blocks"])
-    assert "weekly on Tuesday at 10:00 in America/New_York" in shown
+    assert "is set up: weekly on Tuesday at 10:00." in shown  # Ada's own zone: her own words
     # The next three, as date tokens each reader sees in their own timezone.
     assert shown.count("<!date^") == 3
     assert "<!date^1795532400^" in shown  # today 10:00 New York = 15:00 UTC
@@ -131,7 +131,12 @@ def test_list_shows_both_sides(slack: SlackClient, simulator: SlackSimulator) ->
     leader_view = text_of(slack.command(ADA, "list")["blocks"])
     member_view = text_of(slack.command(BART, "list")["blocks"])
     assert f"<@{BART}> (weekly on Tuesday at 10:00): next <!date^1795532400^" in leader_view
-    assert f"<@{ADA}> (weekly on Tuesday at 10:00): next <!date^1795532400^" in member_view
+    # Bart reads the weekday and time where he is, and the 1:1's own zone beside it.
+    assert (
+        f"<@{ADA}> (Tuesdays at 16:00 your time (Tuesdays 10:00 in New York)): "
+        "next <!date^1795532400^"
+    ) in member_view
+    assert "From Mar 16 to Mar 23, and on Nov 2, it is Tuesday 15:00 your time" in member_view
 
 
 @pytest.fixture

@@ -46,7 +46,8 @@ def test_a_suggestion_the_leader_accepts_starts_the_1_1_then(
     assert "I've asked" in dm_of(simulator, BART)[-1]["text"]
     proposal = dm_of(simulator, ADA)[-1]
     shown = text_of(proposal["blocks"])
-    assert "every 2 weeks on Thursday at 09:00 in Europe/Warsaw" in shown  # Bart's own zone
+    # Bart's 09:00 in Warsaw, read by Ada in New York.
+    assert "every other Thursday at 03:00 your time (Thursdays 09:00 in Warsaw)" in shown
     accept = proposal["blocks"][-1]["elements"][0]
     slack.block_action(BART, "proposal_accept", accept["value"])  # not Bart's to answer
     assert pairing(engine).status is PairingStatus.INVITED
