@@ -66,6 +66,9 @@ def create_app(
         oauth_settings=oauth_settings,
         process_before_response=process_before_response,
         logger=logger,
+        # Bolt's assistant-thread helpers would read a thread's first message as an
+        # assistant's context; our threads are prompts, and we reply with the client.
+        attaching_conversation_kwargs_enabled=False,
     )
     outbox = Outbox.for_deployment(settings, engine)
     register_listeners(app, Deps(settings=settings, engine=engine, outbox=outbox))

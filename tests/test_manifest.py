@@ -27,6 +27,10 @@ EVENT_SCOPES = {
 }
 
 
+# Slack sends these to every app, with no subscription in the manifest.
+UNSUBSCRIBED = {"app_rate_limited"}
+
+
 class Recorder:
     """Stands in for the Bolt App while listeners are registered, and notes each one."""
 
@@ -38,14 +42,18 @@ class Recorder:
         self.shortcuts: set[str] = set()
 
     def _note(self, kind: set[str], name: Any) -> Any:
-        kind.add(name if isinstance(name, str) else json.dumps(name, sort_keys=True))
+        if not isinstance(name, re.Pattern):  # a catch-all of what is deliberately ignored
+            kind.add(name if isinstance(name, str) else json.dumps(name, sort_keys=True))
         return lambda listener: listener
 
     def command(self, name: str, *_: Any, **__: Any) -> Any:
         return self._note(self.commands, name)
 
-    def event(self, event: str | dict, *_: Any, **__: Any) -> Any:
-        return self._note(self.events, event if isinstance(event, str) else event["type"])
+    def event(self, event: Any, *_: Any, **__: Any) -> Any:
+        name = event["type"] if isinstance(event, dict) else event
+        if name in UNSUBSCRIBED:
+            return lambda listener: listener
+        return self._note(self.events, "message.im" if name == "message" else name)
 
     def message(self, *_: Any, **__: Any) -> Any:
         return self._note(self.events, "message.im")

@@ -286,9 +286,11 @@ def save_answers(
     author_id: str,
     given: Mapping[str, str | int | None],
     now: datetime,
+    source_ts: str | None = None,
 ) -> None:
     """Store what the author gave; an emptied answer is removed (a mood not given is missing,
-    never a default). Edits after the meeting started are marked."""
+    never a default). An answer that changes is marked if the meeting had begun, and
+    remembers the DM reply it came from (`source_ts`; None from the form)."""
     asked = {q.key: q for q in questions(session, meeting, author_id)}
     existing = answers(session, meeting, author_id)
     for key, value in given.items():
@@ -302,15 +304,17 @@ def save_answers(
                 session.delete(row)
             continue
         if question.mood:
-            mood = int(value)
-            if mood not in MOOD_RANGE:
-                raise SchedulingError("A mood goes from 1 to 5.")
+            mood = _mood(value)
+            if mood is None:
+                raise SchedulingError("A mood is a number from 1 to 5.")
             text, mood_value = None, mood
         else:
             text = str(value).strip()
             if len(text) > ANSWER_LIMIT:
                 raise SchedulingError(f"An answer holds at most {ANSWER_LIMIT} characters.")
             mood_value = None
+        if row is not None and (row.text, row.mood) == (text, mood_value):
+            continue  # unchanged: not an edit
         if row is None:
             row = Answer(
                 team_id=meeting.team_id,
@@ -323,7 +327,13 @@ def save_answers(
         row.asked = question.text
         row.text, row.mood, row.updated_at = text, mood_value, now
         row.edited_after_start = now >= meeting.starts_at
+        row.source_ts = source_ts
     session.flush()
+
+
+def _mood(value: object) -> int | None:
+    words = str(value).strip()
+    return int(words) if words in {str(n) for n in MOOD_RANGE} else None
 
 
 def is_away(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
@@ -406,44 +416,112 @@ def next_question(session: Session, meeting: Meeting, user_id: str) -> Question 
 
 
 def answer_in_turn(
-    session: Session, meeting: Meeting, *, user_id: str, text: str, now: datetime
+    session: Session,
+    meeting: Meeting,
+    *,
+    user_id: str,
+    text: str,
+    now: datetime,
+    source_ts: str | None = None,
 ) -> tuple[Question | None, Question | None]:
     """A plain reply in the DM answers the next open question ("skip" passes it by).
     Returns (the question answered or None if the reply could not be used, the next one)."""
     question = next_question(session, meeting, user_id)
     if question is None:
         return None, None
-    reply = text.strip()
-    if reply.lower() in SKIP_WORDS:
-        _mark_skipped(session, meeting, user_id, question, now)
-    elif question.mood:
-        if reply not in {str(n) for n in MOOD_RANGE}:
-            return None, question
-        save_answers(session, meeting, author_id=user_id, given={question.key: reply}, now=now)
-    else:
-        save_answers(
-            session, meeting, author_id=user_id, given={question.key: reply[:ANSWER_LIMIT]}, now=now
-        )
+    if not _give(session, meeting, user_id, question, text, now, source_ts):
+        return None, question
     return question, next_question(session, meeting, user_id)
 
 
-def _mark_skipped(session: Session, meeting: Meeting, user_id: str, question: Question, now):
+def _give(
+    session: Session,
+    meeting: Meeting,
+    user_id: str,
+    question: Question,
+    text: str,
+    now: datetime,
+    source_ts: str | None,
+) -> bool:
+    """One reply as the answer to one question; False when it cannot be one (a mood that is
+    not 1 to 5)."""
+    reply = text.strip()
+    if reply.lower() in SKIP_WORDS:
+        _mark_skipped(session, meeting, user_id, question, now, source_ts)
+        return True
+    if question.mood and _mood(reply) is None:
+        return False
+    given = {question.key: reply if question.mood else reply[:ANSWER_LIMIT]}
+    save_answers(session, meeting, author_id=user_id, given=given, now=now, source_ts=source_ts)
+    return True
+
+
+def _mark_skipped(
+    session: Session,
+    meeting: Meeting,
+    user_id: str,
+    question: Question,
+    now: datetime,
+    source_ts: str | None,
+) -> None:
     """A question passed by: a row with neither text nor mood, so the turn moves on and the
     agenda shows it as skipped (a skipped mood stays missing)."""
-    session.add(
-        Answer(
+    row = answers(session, meeting, user_id).get(question.key)
+    if row is None:
+        row = Answer(
             team_id=meeting.team_id,
             meeting_id=meeting.id,
             author_id=user_id,
             question=question.key,
-            asked=question.text,
-            text=None,
-            mood=None,
             created_at=now,
-            updated_at=now,
         )
-    )
+        session.add(row)
+    row.asked, row.text, row.mood, row.updated_at = question.text, None, None, now
+    row.edited_after_start = now >= meeting.starts_at
+    row.source_ts = source_ts
     session.flush()
+
+
+def _from_reply(session: Session, *, team_id: str, user_id: str, ts: str) -> Answer | None:
+    """The answer a DM reply (by its Slack `ts`) gave, if it still stands for it."""
+    return session.scalars(
+        select(Answer).where(
+            Answer.team_id == team_id, Answer.author_id == user_id, Answer.source_ts == ts
+        )
+    ).first()
+
+
+def follow_edit(
+    session: Session, *, team_id: str, user_id: str, ts: str, text: str, now: datetime
+) -> Meeting | None:
+    """The person edited a DM reply that gave an answer: the answer now says what the message
+    says, under the Answer form's rules. Returns the meeting whose answer changed, or None
+    (the message gave no answer). A mood edited into something that is not 1 to 5 raises
+    `SchedulingError` and keeps the answer as it was."""
+    row = _from_reply(session, team_id=team_id, user_id=user_id, ts=ts)
+    if row is None:
+        return None
+    meeting = session.get_one(Meeting, row.meeting_id)
+    question = next(
+        (q for q in questions(session, meeting, user_id) if q.key == row.question), None
+    )
+    if question is None:
+        return None  # the leader has since taken that question out: the answer stays as asked
+    if not _give(session, meeting, user_id, question, text, now, ts):
+        raise SchedulingError(f"A mood is a number from 1 to 5, so I kept {shown(row, question)}.")
+    return meeting
+
+
+def follow_delete(session: Session, *, team_id: str, user_id: str, ts: str) -> Meeting | None:
+    """The person deleted a DM reply that gave an answer: the answer goes too. Returns the
+    meeting it belonged to, or None."""
+    row = _from_reply(session, team_id=team_id, user_id=user_id, ts=ts)
+    if row is None:
+        return None
+    meeting = session.get_one(Meeting, row.meeting_id)
+    session.delete(row)
+    session.flush()
+    return meeting
 
 
 def shown(answer: Answer | None, question: Question) -> str | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +33,20 @@ class Response:
         return self.body.decode()
 
 
+_ENTITY = re.compile(r"(<[@#!][^<>]*>)")
+
+
+def typed(text: str) -> str:
+    """What a person typed, as Slack sends it in an event or a slash command: `&`, `<` and
+    `>` escaped, except in the mentions (`<@U…>`, `<#C…>`, `<!here>`) that Slack's own
+    composer makes of what they pick."""
+    pieces = _ENTITY.split(text)
+    return "".join(
+        piece if n % 2 else piece.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for n, piece in enumerate(pieces)
+    )
+
+
 class SlackClient:
     """Posts to the app at `app_url` (its `/slack/events`) as Slack would."""
 
@@ -47,6 +63,7 @@ class SlackClient:
         self.workspace = workspace or simulator.workspace
         self._verifier = SignatureVerifier(signing_secret)
         self._event_ids = itertools.count(1)
+        self.sent: list[dict[str, Any]] = []  # the people's own messages, as their events
 
     # -- the wire ----------------------------------------------------------------------------
 
@@ -100,7 +117,7 @@ class SlackClient:
             "user_id": user_id,
             "user_name": user.name if user else "someone",
             "command": command,
-            "text": text,
+            "text": typed(text),
             "api_app_id": ws.app_id,
             "is_enterprise_install": "false",
             "response_url": response_url or self.simulator.response_url(),
@@ -226,19 +243,79 @@ class SlackClient:
             headers["X-Slack-Retry-Reason"] = retry_reason
         return self.post(json.dumps(envelope), "application/json", headers=headers, **kw)
 
-    def direct_message(self, user_id: str, text: str, *, event_id: str, **kw: Any) -> Response:
-        """A person writes in their DM with the app (a `message.im` event)."""
-        stamp = f"{time.time():.6f}"
-        event = {
+    def direct_message(
+        self,
+        user_id: str,
+        text: str,
+        *,
+        event_id: str,
+        thread_ts: str | None = None,
+        subtype: str | None = None,
+        files: list[dict[str, Any]] | None = None,
+        **kw: Any,
+    ) -> Response:
+        """A person writes in their DM with the app (a `message.im` event), in the DM or in a
+        thread (`thread_ts`), with files (`subtype="file_share"`), as Slack sends it."""
+        stamp = self.next_ts()
+        event: dict[str, Any] = {
             "type": "message",
             "channel": "D" + user_id[1:],
             "channel_type": "im",
             "user": user_id,
-            "text": text,
+            "text": typed(text),
+            "ts": stamp,
+            "event_ts": stamp,
+            "team": self.workspace.team_id,
+            "client_msg_id": f"{uuid.uuid4()}",
+        }
+        if thread_ts is not None:
+            event["thread_ts"] = thread_ts
+            event["parent_user_id"] = self.workspace.bot_user_id
+        if subtype is not None:
+            event["subtype"] = subtype
+        if files is not None:
+            event["files"] = files
+        self.simulator.record_user_message(event)
+        self.sent.append(event)
+        return self.event(event, event_id=event_id, **kw)
+
+    def edit_message(self, sent: dict[str, Any], text: str, *, event_id: str) -> Response:
+        """The person edits a message they sent (`message_changed`, with the message as it
+        is now, its original `ts`, and the message before)."""
+        edited = self.next_ts()
+        now = {**sent, "text": typed(text), "edited": {"user": sent["user"], "ts": edited}}
+        now.pop("event_ts", None)
+        event = {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": sent["channel"],
+            "channel_type": "im",
+            "message": now,
+            "previous_message": {k: v for k, v in sent.items() if k != "event_ts"},
+            "ts": edited,
+            "event_ts": edited,
+        }
+        return self.event(event, event_id=event_id)
+
+    def delete_message(self, sent: dict[str, Any], *, event_id: str) -> Response:
+        """The person deletes a message they sent (`message_deleted`)."""
+        stamp = self.next_ts()
+        event = {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": sent["channel"],
+            "channel_type": "im",
+            "deleted_ts": sent["ts"],
+            "previous_message": {k: v for k, v in sent.items() if k != "event_ts"},
             "ts": stamp,
             "event_ts": stamp,
         }
-        return self.event(event, event_id=event_id, **kw)
+        return self.event(event, event_id=event_id)
+
+    def next_ts(self) -> str:
+        return self.simulator.next_ts()
 
     def _interaction_base(self, kind: str, user_id: str) -> dict[str, Any]:
         ws = self.workspace

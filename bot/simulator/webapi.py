@@ -315,8 +315,17 @@ class SlackSimulator:
             return None if user is None else "D" + channel[1:]
         return channel if channel in self.channels or channel.startswith("D") else None
 
-    def _next_ts(self) -> str:
+    def next_ts(self) -> str:
+        """A message timestamp as Slack makes them: seconds, then a unique six digits."""
         return f"{time.time():.0f}.{next(self._ids):06d}"
+
+    def record_user_message(self, event: dict[str, Any]) -> None:
+        """A message a person wrote in a DM, kept in its history like the app's own."""
+        message = _Message(
+            event["ts"], event["user"], event["text"], None, None, event.get("thread_ts")
+        )
+        with self._lock:
+            self.channels.setdefault(event["channel"], []).append(message)
 
     def record_response(self, path: str, payload: dict[str, Any]) -> None:
         with self._lock:
@@ -413,7 +422,7 @@ def _post_message(sim: SlackSimulator, args: dict, ws: Workspace) -> dict[str, A
     if problem:
         return problem
     message = _Message(
-        sim._next_ts(),
+        sim.next_ts(),
         ws.bot_user_id,
         str(args.get("text") or ""),
         args["blocks"],
@@ -455,7 +464,7 @@ def _post_ephemeral(sim: SlackSimulator, args: dict, _ws: Workspace) -> dict[str
     problem = _message_problem(args)
     if problem:
         return problem
-    return {"ok": True, "message_ts": sim._next_ts()}
+    return {"ok": True, "message_ts": sim.next_ts()}
 
 
 def _delete(sim: SlackSimulator, args: dict, _ws: Workspace) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.slack import actions, commands, events, forms, home
+from bot.slack import actions, commands, events, forms, home, ignored
 
 
 def register_listeners(app: App, deps: Deps) -> None:
@@ -14,3 +14,4 @@ def register_listeners(app: App, deps: Deps) -> None:
     actions.register(app, deps)
     forms.register(app, deps)
     home.register(app, deps)
+    ignored.register(app)  # last: whatever no listener above took

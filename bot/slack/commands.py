@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 from bot.deps import Deps
 from bot.domain import notes, pairings, profiles
 from bot.domain.recurrence import CadenceError, describe_for, occurrences, parse_schedule
-from bot.slack import home, messages, settings_views, views
-from bot.slack.people import person
+from bot.slack import home, messages, payloads, people, settings_views, views
 from bot.slack.views import COMMAND, help_blocks
 
 logger = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ def register(app: App, deps: Deps) -> None:
         if handler is not None:
             blocks, after = handler(deps, command, client, rest.strip())
         else:
-            blocks, after = help_blocks(not_understood=text), None
+            blocks, after = help_blocks(not_understood=payloads.unescape(text)), None
         if blocks:  # otherwise a form opened instead
             respond(response_type="ephemeral", text=_first_line(blocks), blocks=blocks)
         if after is not None:
@@ -96,8 +95,8 @@ def create(
 ) -> Answer:
     """Schedule a 1:1 from words (typed, or put together by the form); raises `Refused`."""
     try:
-        leader = person(client, leader_id)
-        member = person(client, member_id)
+        leader = people.person(client, leader_id)
+        member = people.person(client, member_id)
     except SlackApiError as error:
         logger.info("schedule: users.info failed: %s", error.response.get("error"))
         raise Refused(views.problem_blocks("I can't find that person in this workspace.")) from None
@@ -135,7 +134,7 @@ def create(
 
 def _open_schedule_form(client: WebClient, command: dict[str, Any], member_id: str | None):
     try:
-        zone = person(client, command["user_id"]).tz
+        zone = people.person(client, command["user_id"]).tz
     except SlackApiError:
         zone = "UTC"
     form = views.schedule_form(member_id, zone)
@@ -186,7 +185,7 @@ def _with_pairing(
     Afterwards both people's App Homes are published again, unless nothing they show moved."""
     try:
         other_id, words = _one_mention(rest)
-        other = person(client, other_id)
+        other = people.person(client, other_id)
     except Refused as refused:
         return refused.blocks, None
     except SlackApiError:
@@ -198,7 +197,7 @@ def _with_pairing(
                 session, team_id=command["team_id"], user_id=command["user_id"], other=other
             )
             reply, deliveries = change(session, pairing, now, words)
-            people = (pairing.leader_id, pairing.member_id)
+            both = (pairing.leader_id, pairing.member_id)
     except CadenceError as error:
         return views.problem_blocks(error.reason + ".", quoted=error.fragment or words), None
     except pairings.SchedulingError as error:
@@ -210,7 +209,7 @@ def _with_pairing(
     def after() -> None:
         deps.outbox.send_now(deliveries, datetime.now(UTC))
         if changes_home:
-            home.publish(deps.engine, client, command["team_id"], people)
+            home.publish(deps.engine, client, command["team_id"], both)
 
     return blocks, after
 
@@ -289,7 +288,8 @@ def _topic(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) ->
 
     def change(session: Session, pairing: pairings.Pairing, now: datetime, words: str):
         private = words.lower().startswith("private")
-        text = words[len("private") :].lstrip(" :") if private else words
+        typed = words[len("private") :].lstrip(" :") if private else words
+        text = payloads.plain(typed, people.names(client))  # as they read it, not escaped
         notes.add_topic(
             session, pairing, author_id=command["user_id"], text=text, shared=not private, now=now
         )
@@ -317,7 +317,7 @@ def _history(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) 
 def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
     now = datetime.now(UTC)
     try:
-        tz = ZoneInfo(person(client, command["user_id"]).tz)
+        tz = ZoneInfo(people.person(client, command["user_id"]).tz)
     except SlackApiError:
         tz = ZoneInfo("UTC")
     today = now.astimezone(tz).date()

@@ -7,18 +7,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import App, BoltResponse, Say
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import Engine, delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import checkins, profiles
+from bot.domain import checkins, pairings, profiles
 from bot.domain.pairings import Status
 from bot.jobs.outbox import enqueue_returning_id
-from bot.models import ProcessedEvent
-from bot.slack import home, messages, views
+from bot.models import Meeting, ProcessedEvent
+from bot.slack import home, messages, payloads, people, views
 
 logger = logging.getLogger(__name__)
 
@@ -96,34 +96,101 @@ def single_workspace_uninstalled(body: dict[str, Any]) -> None:
     )
 
 
-def register_replies(app: App, deps: Deps) -> None:
-    """Answering by plain replies in the DM: one question at a time, `skip` passes one by,
-    and it resumes where the person left off."""
+ANSWERING = (None, "file_share", "thread_broadcast")  # a reply, with a file, or also sent
 
-    @app.message()
-    def reply(message: dict[str, Any], say: Say, client: WebClient, context: dict) -> None:
-        if message.get("channel_type") != "im" or message.get("subtype") or message.get("bot_id"):
+
+def register_replies(app: App, deps: Deps) -> None:
+    """Answering by plain replies in the DM, in its main view or in the prompt's thread: one
+    question at a time, `skip` passes one by, and it resumes where the person left off. The
+    stored answer follows the message: editing it in Slack changes the answer, deleting it
+    removes it, and the prompt shows that at once. Every other kind of message in the DM
+    (a `/me`, a bot's, a file alone, one Slack could not decrypt) is acknowledged and left."""
+
+    @app.event("message")
+    def message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        channel = str(event.get("channel") or "")
+        if event.get("channel_type") != "im" and not channel.startswith("D"):
             return
-        user_id, team_id = message.get("user"), context.get("team_id")
-        if not user_id or not team_id:
+        team_id, subtype = context.team_id or "", event.get("subtype")
+        if subtype in ANSWERING and not event.get("bot_id") and event.get("user"):
+            _reply(deps, client, team_id, event)
+        elif subtype == "message_changed" and isinstance(event.get("message"), dict):
+            _edited(deps, client, team_id, channel, event["message"])
+        elif subtype == "message_deleted" and isinstance(event.get("previous_message"), dict):
+            author = event["previous_message"].get("user")
+            _deleted(deps, client, team_id, str(author or ""), str(event.get("deleted_ts") or ""))
+        else:
+            logger.debug("a %s message in a DM: nothing to do", subtype)
+
+
+def _reply(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any]) -> None:
+    user_id, channel = str(event["user"]), str(event["channel"])
+    thread = event.get("thread_ts")
+    text = payloads.message_text(event, people.names(client), files=False)
+    now = datetime.now(UTC)
+
+    def say(words: str) -> None:
+        client.chat_postMessage(channel=channel, thread_ts=thread, text=words)
+
+    if not text:
+        say(views.ONLY_WORDS)
+        return
+    with Session(deps.engine) as session, session.begin():
+        meeting = checkins.open_meeting(session, team_id=team_id, user_id=user_id, now=now)
+        if meeting is None:
+            say(views.NOTHING_TO_ANSWER)
             return
-        now = datetime.now(UTC)
-        thread = message.get("thread_ts")
+        answered, following = checkins.answer_in_turn(
+            session, meeting, user_id=user_id, text=text, now=now, source_ts=event.get("ts")
+        )
+        meeting_id = meeting.id
+    with_file = " " + views.FILE_STAYS if event.get("files") else ""
+    say(views.turn_reply(answered, following) + with_file)
+    if answered is not None:
+        _answers_changed(deps, client, team_id, meeting_id, user_id)
+
+
+def _edited(
+    deps: Deps, client: WebClient, team_id: str, channel: str, message: dict[str, Any]
+) -> None:
+    user_id, ts = str(message.get("user") or ""), str(message.get("ts") or "")
+    if not user_id or not ts or message.get("bot_id"):
+        return
+    text = payloads.message_text(message, people.names(client), files=False)
+    try:
         with Session(deps.engine) as session, session.begin():
-            meeting = checkins.open_meeting(session, team_id=team_id, user_id=user_id, now=now)
-            if meeting is None:
-                say(text=views.NOTHING_TO_ANSWER, thread_ts=thread)
-                return
-            answered, following = checkins.answer_in_turn(
-                session, meeting, user_id=user_id, text=message.get("text") or "", now=now
+            meeting = checkins.follow_edit(
+                session, team_id=team_id, user_id=user_id, ts=ts, text=text, now=datetime.now(UTC)
             )
-            refreshed = messages.prompt_message(session, meeting, user_id)
-            where = messages.prompt_location(session, meeting, user_id)
-            people = (meeting.pairing.leader_id, meeting.pairing.member_id)
-        say(text=views.turn_reply(answered, following), thread_ts=thread)
-        if answered is not None and where is not None:
-            client.chat_update(
-                channel=where[0], ts=where[1], text=refreshed.text, blocks=refreshed.blocks
-            )
-        if answered is not None:
-            home.publish(deps.engine, client, team_id, people)
+            meeting_id = meeting.id if meeting else None
+    except pairings.SchedulingError as kept:
+        client.chat_postMessage(channel=channel, thread_ts=message.get("thread_ts"), text=str(kept))
+        return
+    if meeting_id is not None:
+        _answers_changed(deps, client, team_id, meeting_id, user_id)
+
+
+def _deleted(deps: Deps, client: WebClient, team_id: str, user_id: str, ts: str) -> None:
+    if not user_id or not ts:
+        return
+    with Session(deps.engine) as session, session.begin():
+        meeting = checkins.follow_delete(session, team_id=team_id, user_id=user_id, ts=ts)
+        meeting_id = meeting.id if meeting else None
+    if meeting_id is not None:
+        _answers_changed(deps, client, team_id, meeting_id, user_id)
+
+
+def _answers_changed(
+    deps: Deps, client: WebClient, team_id: str, meeting_id: int, user_id: str
+) -> None:
+    """The person's prompt shows their answers as they are now, and both Homes too."""
+    with Session(deps.engine) as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        refreshed = messages.prompt_message(session, meeting, user_id)
+        where = messages.prompt_location(session, meeting, user_id)
+        people_of = (meeting.pairing.leader_id, meeting.pairing.member_id)
+    if where is not None:
+        client.chat_update(
+            channel=where[0], ts=where[1], text=refreshed.text, blocks=refreshed.blocks
+        )
+    home.publish(deps.engine, client, team_id, people_of)

@@ -15,8 +15,7 @@ from bot.domain import checkins, notes, pairings, preferences
 from bot.domain.preferences import SettingsError
 from bot.domain.recurrence import CadenceError, describe_for, parse_schedule
 from bot.models import Pairing
-from bot.slack import commands, home, messages, settings_views, views
-from bot.slack.payloads import read_id
+from bot.slack import commands, home, messages, payloads, people, settings_views, views
 from bot.slack.views import state_value
 
 
@@ -97,7 +96,9 @@ def register_suggest(app: App, deps: Deps) -> None:
             zone = client.users_info(user=user_id)["user"].get("tz") or "UTC"
             plan = parse_schedule(words, default_zone=zone, today=now.date())
             with Session(deps.engine) as session, session.begin():
-                pairing = session.get(Pairing, read_id(view.get("private_metadata"), what="form"))
+                pairing = session.get(
+                    Pairing, payloads.read_id(view.get("private_metadata"), what="form")
+                )
                 if pairing is None or pairing.team_id != (context.team_id or ""):
                     raise pairings.SchedulingError("This invitation is no longer open.")
                 delivery_id = pairings.propose(session, pairing, by=user_id, plan=plan, now=now)
@@ -133,7 +134,7 @@ def register_answers(app: App, deps: Deps) -> None:
             with Session(deps.engine) as session, session.begin():
                 meeting = checkins.meeting_for(
                     session,
-                    meeting_id=read_id(view.get("private_metadata"), what="form"),
+                    meeting_id=payloads.read_id(view.get("private_metadata"), what="form"),
                     team_id=context.team_id or "",
                     user_id=user_id,
                 )
@@ -170,7 +171,7 @@ def register_notes(app: App, deps: Deps) -> None:
             with Session(deps.engine) as session, session.begin():
                 meeting = checkins.meeting_for(
                     session,
-                    meeting_id=read_id(view.get("private_metadata"), what="form"),
+                    meeting_id=payloads.read_id(view.get("private_metadata"), what="form"),
                     team_id=context.team_id or "",
                     user_id=user_id,
                 )
@@ -196,9 +197,17 @@ def register_notes(app: App, deps: Deps) -> None:
 def register_topics(app: App, deps: Deps) -> None:
     @app.shortcut("add_to_next_1_1")
     def add_to_next(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+        """The message's words as its readers see them (not Slack's escaped mrkdwn), cut at a
+        word to fit a topic."""
         ack()
-        text = (shortcut.get("message") or {}).get("text") or ""
-        client.views_open(trigger_id=shortcut["trigger_id"], view=views.topic_form(text))
+        message = shortcut.get("message")
+        text = (
+            payloads.message_text(message, people.names(client))
+            if isinstance(message, dict)
+            else ""
+        )
+        topic = payloads.shorten(text, notes.TOPIC_LIMIT)
+        client.views_open(trigger_id=shortcut["trigger_id"], view=views.topic_form(topic))
 
     @app.view("topic_form")
     def topic_form(

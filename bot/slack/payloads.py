@@ -56,9 +56,11 @@ def plain(text: str, name_of: Callable[[str], str]) -> str:
     return unescape(_ENTITY.sub(entity, text))
 
 
-def message_text(message: Mapping[str, Any], name_of: Callable[[str], str]) -> str:
+def message_text(
+    message: Mapping[str, Any], name_of: Callable[[str], str], *, files: bool = True
+) -> str:
     """The words of a message of any shape: its `text`, or, when that is empty, the text of
-    its rich text blocks, its attachments, or the names of its files."""
+    its rich text blocks, its attachments, and (with `files`) the names of its files."""
     text = message.get("text")
     if isinstance(text, str) and text.strip():
         return plain(text, name_of).strip()
@@ -66,7 +68,8 @@ def message_text(message: Mapping[str, Any], name_of: Callable[[str], str]) -> s
     for attachment in _dicts(message.get("attachments")):
         words = attachment.get("text") or attachment.get("fallback") or ""
         pieces.append(plain(str(words), name_of))
-    pieces += [str(f.get("title") or f.get("name") or "") for f in _dicts(message.get("files"))]
+    if files:
+        pieces += [str(f.get("title") or f.get("name") or "") for f in _dicts(message.get("files"))]
     return "\n".join(piece for piece in pieces if piece.strip()).strip()
 
 

@@ -693,6 +693,11 @@ def topic_form(text: str) -> dict[str, Any]:
     )
 
 
+ONLY_WORDS = (
+    "I can only keep words as answers: the file stays here in our DM, and nobody else sees "
+    "it. Could you tell me in a sentence?"
+)
+FILE_STAYS = "(I keep the words; the file stays here in our DM.)"
 NOTHING_TO_ANSWER = (
     "Thanks! There's nothing to answer right now: I'll ask you a few questions the day before "
     f"your next 1:1. `{COMMAND} help` shows what I can do."

@@ -172,7 +172,8 @@ def test_two_full_cycles(
         "followup",
         "summary",
         "prompt",
-        None,  # "that's everything", after her reply
+        None,  # her reply, "The offsite budget"
+        None,  # our "that's everything"
         "agenda",
         "followup",
         "summary",

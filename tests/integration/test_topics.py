@@ -34,6 +34,8 @@ def test_topics_reach_the_next_agenda_shared_or_private(
 ) -> None:
     with freeze_time(FIRST - timedelta(days=1)):
         assert "you'll both see it" in say(pair, BART, f"topic <@{ADA}> The <!channel> offsite")
+        # Typed as it reads; Slack sends it escaped (&amp; &lt;), and it is kept as typed.
+        assert "you'll both see it" in say(pair, BART, f"topic <@{ADA}> Tom & Jerry <3")
         assert "only you will see it" in say(pair, ADA, f"topic <@{BART}> private: his raise")
         assert "Say what the topic is" in say(pair, ADA, f"topic <@{BART}>")
         assert "You have no 1:1 with" in say(pair, CAROL, f"topic <@{BART}> gossip")
@@ -41,8 +43,11 @@ def test_topics_reach_the_next_agenda_shared_or_private(
     outbox.run_pass(FIRST - timedelta(hours=1))
     adas = json.dumps(thread_replies(simulator, ADA, "agenda")[-1]["blocks"])
     barts = json.dumps(thread_replies(simulator, BART, "agenda")[-1]["blocks"])
-    assert "The &lt;!channel&gt; offsite" in adas
-    assert "The &lt;!channel&gt; offsite" in barts
+    assert "The @channel offsite" in adas  # words now: nobody is pinged
+    assert "The @channel offsite" in barts
+    assert "<!channel>" not in adas
+    assert "Tom &amp; Jerry &lt;3" in adas  # escaped once, so Slack shows "Tom & Jerry <3"
+    assert "&amp;amp;" not in adas
     assert "his raise" in adas
     assert "his raise" not in barts
 
