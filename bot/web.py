@@ -59,7 +59,9 @@ class _SlackHandler(SlackRequestHandler):
             text = raw.decode("utf-8")
             bolt_request = BoltRequest(body=text, query=request.query_string, headers=headers)
             body = bolt_request.body
-            well_formed = isinstance(body, dict) and ("type" in body or "command" in body)
+            well_formed = isinstance(body, dict) and bool(
+                {"type", "command", "ssl_check"} & set(body)
+            )
         except UnicodeDecodeError:
             return BoltResponse(status=400, body="malformed request body")
         except (ValueError, TypeError, AttributeError):  # bad JSON, a non-object payload

@@ -40,11 +40,14 @@ class Status:
 
     @classmethod
     def from_slack(cls, profile: Mapping[str, Any]) -> Status:
-        expiration = int(profile.get("status_expiration") or 0)
+        try:
+            expires_at = datetime.fromtimestamp(int(profile.get("status_expiration") or 0), UTC)
+        except (TypeError, ValueError, OverflowError, OSError):  # not a time on any calendar
+            expires_at = None
         return cls(
             text=str(profile.get("status_text") or ""),
             emoji=str(profile.get("status_emoji") or ""),
-            expires_at=datetime.fromtimestamp(expiration, UTC) if expiration > 0 else None,
+            expires_at=expires_at if expires_at and expires_at.timestamp() > 0 else None,
         )
 
 

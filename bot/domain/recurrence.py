@@ -467,6 +467,11 @@ def _zones_by_lowercase() -> dict[str, str]:
     return {zone.lower(): zone for zone in available_timezones()}
 
 
+def is_zone(name: object) -> bool:
+    """Whether `name` is an IANA zone, spelled as IANA spells it, that this machine knows."""
+    return isinstance(name, str) and _zones_by_lowercase().get(name.lower()) == name
+
+
 def _zone(name: str) -> str:
     """The IANA name, spelled as IANA spells it (`europe/warsaw` → `Europe/Warsaw`)."""
     known = _zones_by_lowercase().get(name.lower())

@@ -9,6 +9,7 @@ from bot.slack import actions, commands, events, forms, home, ignored
 
 
 def register_listeners(app: App, deps: Deps) -> None:
+    ignored.screen(app)  # first: what is answered and left before anything is stored
     events.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)

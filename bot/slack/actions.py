@@ -40,9 +40,13 @@ class Reply:
             reason = str(error)
         else:  # a forged or stale value
             reason = "That button no longer works."
-        if self.respond.response_url is None:
-            notice = home_views.notice_modal(reason)
-            self.client.views_open(trigger_id=self.body["trigger_id"], view=notice)
+        if self.respond.response_url is None:  # the Home, or a modal: a small window says it
+            notice, trigger = home_views.notice_modal(reason), self.body["trigger_id"]
+            view = self.body.get("view")
+            if isinstance(view, dict) and view.get("type") == "modal":  # on top of that modal
+                self.client.views_push(trigger_id=trigger, view=notice)
+            else:
+                self.client.views_open(trigger_id=trigger, view=notice)
         else:
             self.respond(response_type="ephemeral", replace_original=replace, text=reason)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.deps import Deps
 from bot.domain import checkins, pairings, profiles
 from bot.domain.pairings import Status
+from bot.domain.recurrence import is_zone
 from bot.jobs.outbox import enqueue_returning_id
 from bot.models import Meeting, ProcessedEvent
 from bot.slack import home, messages, payloads, people, views
@@ -30,18 +31,23 @@ def register(app: App, deps: Deps) -> None:
     app.middleware(take_each_event_once(engine))
 
     @app.event("user_change")
-    def user_change(event: dict[str, Any], body: dict[str, Any]) -> None:
-        user = event.get("user") or {}
-        team_id, tz = body.get("team_id"), user.get("tz")
-        if not (team_id and user.get("id") and tz):
+    def user_change(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        """Fires for any profile edit. A person's zone and status are kept; bots, deactivated
+        accounts and a zone this machine does not know are left alone."""
+        user = event.get("user")
+        if not isinstance(user, dict) or user.get("is_bot") or user.get("deleted"):
             return
+        team_id, user_id, tz = payloads.team_of(context, body), user.get("id"), user.get("tz")
+        if not (team_id and isinstance(user_id, str) and user_id and is_zone(tz)):
+            return
+        profile = user.get("profile")
         now = datetime.now(UTC)
         with Session(engine) as session, session.begin():
-            planned = profiles.tz_changed(
-                session, team_id=team_id, user_id=user["id"], tz=tz, now=now
+            planned = profiles.tz_changed(session, team_id=team_id, user_id=user_id, tz=tz, now=now)
+            row = profiles.profile(session, team_id=team_id, user_id=user_id, now=now)
+            profiles.remember_status(
+                row, Status.from_slack(profile if isinstance(profile, dict) else {})
             )
-            row = profiles.profile(session, team_id=team_id, user_id=user["id"], now=now)
-            profiles.remember_status(row, Status.from_slack(user.get("profile") or {}))
             ids = [enqueue_returning_id(session, p, now=now) for p in planned]
         deps.outbox.send_now([i for i in ids if i is not None], now)
 
@@ -107,15 +113,21 @@ def register_replies(app: App, deps: Deps) -> None:
     (a `/me`, a bot's, a file alone, one Slack could not decrypt) is acknowledged and left."""
 
     @app.event("message")
-    def message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def message(
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         channel = str(event.get("channel") or "")
         if event.get("channel_type") != "im" and not channel.startswith("D"):
             return
-        team_id, subtype = context.team_id or "", event.get("subtype")
+        team_id, subtype = payloads.team_of(context, body), event.get("subtype")
         if subtype in ANSWERING and not event.get("bot_id") and event.get("user"):
             _reply(deps, client, team_id, event)
         elif subtype == "message_changed" and isinstance(event.get("message"), dict):
-            _edited(deps, client, team_id, channel, event["message"])
+            before = event.get("previous_message")
+            before = before if isinstance(before, dict) else {}
+            # Slack's own samples carry the original ts on previous_message alone at times.
+            edited = {"ts": before.get("ts"), **event["message"]}
+            _edited(deps, client, team_id, channel, edited)
         elif subtype == "message_deleted" and isinstance(event.get("previous_message"), dict):
             author = event["previous_message"].get("user")
             _deleted(deps, client, team_id, str(author or ""), str(event.get("deleted_ts") or ""))

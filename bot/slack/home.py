@@ -20,7 +20,7 @@ from bot.deps import Deps
 from bot.domain import checkins, home, pairings, preferences, profiles
 from bot.models import Profile
 from bot.slack import home_views, messages, settings_views
-from bot.slack.payloads import read_id
+from bot.slack.payloads import read_id, team_of
 from bot.slack.people import person
 
 logger = logging.getLogger(__name__)
@@ -89,8 +89,10 @@ def open_settings(
 
 def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
-    def opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        team_id, user_id, now = body.get("team_id") or "", event.get("user"), datetime.now(UTC)
+    def opened(
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        team_id, user_id, now = team_of(context, body), event.get("user"), datetime.now(UTC)
         if event.get("tab") != "home" or not user_id:
             return
         with Session(deps.engine) as session, session.begin():

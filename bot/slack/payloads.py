@@ -30,6 +30,13 @@ _ENTITY = re.compile(r"<([^<>]*)>")
 _RICH_KINDS = ("rich_text_section", "rich_text_preformatted", "rich_text_quote")
 
 
+def team_of(context: Mapping[str, Any], body: Mapping[str, Any]) -> str:
+    """The workspace a request is about, as Bolt's context reads it; for an event to an
+    org-wide install (whose authorization names no workspace), the envelope's `team_id`."""
+    team = context.get("team_id") or body.get("team_id")
+    return team if isinstance(team, str) else ""
+
+
 def unescape(text: str) -> str:
     """Slack's escaping undone (it escapes `&`, `<` and `>` in message and command text)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -66,7 +73,8 @@ def message_text(
         return plain(text, name_of).strip()
     pieces = [_rich_text(block, name_of) for block in _dicts(message.get("blocks"))]
     for attachment in _dicts(message.get("attachments")):
-        words = attachment.get("text") or attachment.get("fallback") or ""
+        shown = [attachment.get(k) for k in ("pretext", "title", "text")]
+        words = "\n".join(str(w) for w in shown if w) or attachment.get("fallback") or ""
         pieces.append(plain(str(words), name_of))
     if files:
         pieces += [str(f.get("title") or f.get("name") or "") for f in _dicts(message.get("files"))]
