@@ -434,8 +434,13 @@ def _post_message(sim: SlackSimulator, args: dict, ws: Workspace) -> dict[str, A
         "ok": True,
         "channel": channel,
         "ts": message.ts,
-        "message": message.as_slack(with_metadata=True),
+        "message": {**message.as_slack(with_metadata=True), **_from_the_app(ws)},
     }
+
+
+def _from_the_app(ws: Workspace) -> dict[str, str]:
+    """What Slack adds to a message the app posted (its chat.postMessage samples)."""
+    return {"bot_id": ws.bot_id, "app_id": ws.app_id, "team": ws.team_id}
 
 
 def _find(sim: SlackSimulator, args: dict) -> _Message | None:
@@ -443,7 +448,7 @@ def _find(sim: SlackSimulator, args: dict) -> _Message | None:
     return next((m for m in sim.channels.get(channel or "", []) if m.ts == args.get("ts")), None)
 
 
-def _update(sim: SlackSimulator, args: dict, _ws: Workspace) -> dict[str, Any]:
+def _update(sim: SlackSimulator, args: dict, ws: Workspace) -> dict[str, Any]:
     message = _find(sim, args)
     if message is None:
         return {"ok": False, "error": "message_not_found"}
@@ -455,7 +460,16 @@ def _update(sim: SlackSimulator, args: dict, _ws: Workspace) -> dict[str, Any]:
         message.blocks = args["blocks"]
     if args["metadata"] is not None:
         message.metadata = args["metadata"]
-    return {"ok": True, "channel": args.get("channel"), "ts": message.ts}
+    # As Slack answers: the message as it is now, without its ts, marked as edited.
+    shown = {k: v for k, v in message.as_slack(with_metadata=True).items() if k != "ts"}
+    edited = {"edited": {"user": ws.bot_user_id, "ts": sim.next_ts()}}
+    return {
+        "ok": True,
+        "channel": args.get("channel"),
+        "ts": message.ts,
+        "text": message.text,
+        "message": {**shown, **_from_the_app(ws), **edited},
+    }
 
 
 def _post_ephemeral(sim: SlackSimulator, args: dict, _ws: Workspace) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
@@ -178,3 +179,71 @@ def test_bots_and_departed_people_cannot_be_messaged(
     simulator.add_user("UGONE000001", "gone", deleted=True)
     assert error_of(client.conversations_open, users="UROBOT00001") == "cannot_dm_bot"
     assert error_of(client.conversations_open, users="UGONE000001") == "user_disabled"
+
+
+SHAPES = json.loads((Path(__file__).parent / "slack_api_shapes.json").read_text())["methods"]
+# What Slack's docs show in every successful answer of each method we call, and we read.
+ALWAYS = {
+    "auth.test": {"ok", "url", "team", "user", "team_id", "user_id", "bot_id"},
+    "users.info": {"ok", "user"},
+    "conversations.open": {"ok", "channel"},
+    "chat.postMessage": {"ok", "channel", "ts", "message"},
+    "chat.update": {"ok", "channel", "ts", "text", "message"},
+    "chat.postEphemeral": {"ok", "message_ts"},
+    "chat.delete": {"ok", "channel", "ts"},
+    "conversations.history": {"ok", "messages", "has_more"},
+    "conversations.replies": {"ok", "messages", "has_more"},
+    "views.open": {"ok", "view"},
+    "views.update": {"ok", "view"},
+    "views.push": {"ok", "view"},
+    "views.publish": {"ok", "view"},
+}
+
+
+def assert_shaped_like_slack(method: str, answer: dict) -> None:
+    """Every field is one Slack's own response has (java-slack-sdk's samples), at the top
+    and one level in; a success carries what Slack always sends."""
+    shape = SHAPES[method]
+    assert set(answer) <= set(shape["keys"]), f"{method}: {set(answer) - set(shape['keys'])}"
+    for field in ("message", "channel", "user", "view", "messages"):
+        inner = answer.get(field)
+        for item in inner if isinstance(inner, list) else [inner]:
+            if isinstance(item, dict) and field in shape:
+                extra = set(item) - set(shape[field])
+                assert not extra, f"{method}.{field}: {extra}"
+    profile = (answer.get("user") or {}).get("profile") if method == "users.info" else None
+    if profile:
+        assert set(profile) <= set(shape["user.profile"]), set(profile) - set(shape["user.profile"])
+    if answer.get("ok"):
+        assert ALWAYS[method] <= set(answer), f"{method}: {ALWAYS[method] - set(answer)}"
+    else:
+        assert isinstance(answer.get("error"), str)
+
+
+def test_web_api_answers_have_slacks_own_fields(client: WebClient, simulator: SlackSimulator):
+    channel = client.conversations_open(users=ADA)["channel"]["id"]
+    posted = client.chat_postMessage(channel=channel, text="hello", blocks=[section()])
+    reply = client.chat_postMessage(channel=channel, text="in a thread", thread_ts=posted["ts"])
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": [section()]}
+    opened = client.views_open(trigger_id=simulator.issue_trigger_id(ADA), view=modal)
+    answers = {
+        "auth.test": client.auth_test(),
+        "users.info": client.users_info(user=ADA),
+        "conversations.open": client.conversations_open(users=ADA),
+        "chat.postMessage": posted,
+        "chat.update": client.chat_update(channel=channel, ts=posted["ts"], text="hi again"),
+        "chat.postEphemeral": client.chat_postEphemeral(channel=channel, user=ADA, text="psst"),
+        "conversations.history": client.conversations_history(channel=channel),
+        "conversations.replies": client.conversations_replies(channel=channel, ts=posted["ts"]),
+        "views.open": opened,
+        "views.update": client.views_update(view_id=opened["view"]["id"], view=modal),
+        "views.push": client.views_push(trigger_id=simulator.issue_trigger_id(ADA), view=modal),
+        "views.publish": client.views_publish(user_id=ADA, view={"type": "home", "blocks": []}),
+        "chat.delete": client.chat_delete(channel=channel, ts=reply["ts"]),
+    }
+    assert set(answers) == set(SHAPES)
+    for method, answer in answers.items():
+        assert_shaped_like_slack(method, answer.data)
+    with pytest.raises(SlackApiError) as refused:
+        client.users_info(user="UNOBODY0001")
+    assert_shaped_like_slack("users.info", refused.value.response.data)
