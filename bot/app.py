@@ -17,6 +17,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
 from bot import crypto, models
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.installations import installation_store
@@ -51,6 +52,7 @@ def create_app(
     engine: Engine,
     client: WebClient | None = None,
     process_before_response: bool = False,
+    clock: Clock | None = None,
 ) -> App:
     """The real Bolt app. Request verification stays on; tests use `process_before_response`
     so the database can be checked as soon as a request returns."""
@@ -70,8 +72,9 @@ def create_app(
         # assistant's context; our threads are prompts, and we reply with the client.
         attaching_conversation_kwargs_enabled=False,
     )
-    outbox = Outbox.for_deployment(settings, engine)
-    register_listeners(app, Deps(settings=settings, engine=engine, outbox=outbox))
+    clock = clock or SystemClock()
+    outbox = Outbox.for_deployment(settings, engine, clock)
+    register_listeners(app, Deps(settings=settings, engine=engine, outbox=outbox, clock=clock))
     return app
 
 

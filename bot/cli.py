@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot import db, doctor
+from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, Transport
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ def _tick(args: argparse.Namespace) -> int:
 
     settings = _settings()
     settings.require_token()
-    now: datetime = args.now or datetime.now(UTC)
+    now: datetime = args.now or SystemClock().now()
     engine = _migrated_engine(settings)
     try:
         report = Outbox.for_deployment(settings, engine).run_pass(now)

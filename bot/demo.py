@@ -2,31 +2,30 @@
 
 The real app runs over HTTP on loopback (Bolt, request verification on, the production
 server), against the built-in Slack simulator, with a temporary SQLite file and a simulated
-clock: each scheduled step is `oneonone tick --now T`, and everything the people do is a
-correctly signed request, as Slack would send it. Each message that reaches the simulator is
-printed as its reader would see it in Slack: rendered from the real Block Kit, with times in
-the reader's own timezone.
+clock (`bot.clock.SimulatedClock`): each scheduled step is what `oneonone tick --now T` does
+(a pass of the outbox at T), and everything the people do is a correctly signed request, as
+Slack would send it. Each message that reaches the simulator is printed as its reader would
+see it in Slack: rendered from the real Block Kit, with times in the reader's own timezone.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from freezegun import freeze_time
+from sqlalchemy import Engine
 
 from bot import db, web
 from bot.app import create_app
+from bot.clock import SimulatedClock
 from bot.config import Settings
+from bot.jobs import housekeeping
+from bot.jobs.outbox import Outbox
 from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
 from bot.simulator.render import Reader, wrap
 from bot.simulator.webapi import Call
@@ -49,15 +48,17 @@ class Story:
     out: TextIO
     simulator: SlackSimulator
     slack: SlackClient
-    environment: dict[str, str]
-    clock: Any
+    outbox: Outbox
+    engine: Engine
+    clock: SimulatedClock
     seen: int = 0  # of the simulator's timeline, already shown
     printed: int = 0
     last_actor: str = ADA  # who opened a form or gets an answer to a click
     show_home: bool = False  # the Home tab is published after every change; shown on request
 
     def reader(self, user: str) -> Reader:
-        return Reader(PEOPLE[user][2], {uid: name for uid, (name, _, _) in PEOPLE.items()})
+        names = {uid: name for uid, (name, _, _) in PEOPLE.items()}
+        return Reader(PEOPLE[user][2], names, now=self.clock.now())
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -73,18 +74,14 @@ class Story:
     def does(self, user: str, what: str) -> None:
         """A line of narration: what someone does, at their local time."""
         self.last_actor = user
-        now = datetime.now(UTC)
-        self.say(f"\n▶ {PEOPLE[user][0]} ({self._local(user, now)}) {what}")
+        self.say(f"\n▶ {PEOPLE[user][0]} ({self._local(user, self.clock.now())}) {what}")
 
     def tick(self, moment: datetime) -> None:
-        """`oneonone tick --now MOMENT`, as cron would run it."""
-        from bot import cli
-
+        """What `oneonone tick --now MOMENT` does, as cron would run it: one pass of the
+        outbox and the housekeeping, at that instant."""
         self.at(moment)
-        captured = io.StringIO()
-        with _environment(self.environment), contextlib.redirect_stdout(captured):
-            code = cli.main(["tick", "--now", moment.isoformat().replace("+00:00", "Z")])
-        assert code == 0, captured.getvalue()
+        self.outbox.run_pass(moment)
+        housekeeping.run(self.engine, now=moment)
         stamp = moment.strftime("%Y-%m-%dT%H:%MZ")
         self.say(f"\n⏱  oneonone tick --now {stamp}")
         self.show()
@@ -180,8 +177,7 @@ class Story:
         if user not in PEOPLE:
             return
         reader = self.reader(user)
-        now = datetime.now(UTC)
-        title = f"{RULE * 2} {PEOPLE[user][0]} · {self._local(user, now)} · {what} "
+        title = f"{RULE * 2} {PEOPLE[user][0]} · {self._local(user, self.clock.now())} · {what} "
         self.say("")
         self.say(title + RULE * max(4, 78 - len(title)))
         if view is not None:
@@ -209,20 +205,6 @@ def _find(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
             if element.get("action_id") == action_id:
                 return element
     raise LookupError(f"no {action_id} button")
-
-
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    before = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def story(s: Story) -> None:
@@ -305,7 +287,8 @@ def run(out: TextIO, *, database_url: str | None = None, keep: bool = False) -> 
     started = time.monotonic()
     folder = tempfile.mkdtemp(prefix="oneonone-demo-")
     url = database_url or f"sqlite:///{folder}/demo.db"
-    with SlackSimulator() as simulator, freeze_time(START) as clock:
+    clock = SimulatedClock(START)
+    with SlackSimulator() as simulator:
         for user_id, (real_name, name, tz) in PEOPLE.items():
             simulator.add_user(user_id, name, tz, real_name=real_name)
         settings = Settings(
@@ -316,17 +299,12 @@ def run(out: TextIO, *, database_url: str | None = None, keep: bool = False) -> 
         )
         engine = db.make_engine(url)
         db.migrate(engine)
-        app = create_app(settings, engine=engine, process_before_response=True)
-        environment = {
-            "DATABASE_URL": url,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_API_URL": simulator.api_url,
-            "LOG_LEVEL": "WARNING",
-        }
+        app = create_app(settings, engine=engine, process_before_response=True, clock=clock)
+        outbox = Outbox.for_deployment(settings, engine, clock)
         try:
             with web.serving_in_background(web.wsgi_app(app, engine, SIGNING_SECRET)) as base:
                 slack = SlackClient(base + web.EVENTS_PATH, simulator)
-                s = Story(out, simulator, slack, environment, clock)
+                s = Story(out, simulator, slack, outbox, engine, clock)
                 print(
                     "oneonone demo: the real app over HTTP, a simulated Slack, a temporary "
                     "database and a simulated clock.",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.jobs.outbox import Outbox
 
@@ -15,3 +16,4 @@ class Deps:
     settings: Settings
     engine: Engine
     outbox: Outbox
+    clock: Clock

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select
 
 from bot import db, models
 from bot.app import make_client
+from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
 from bot.jobs import outbox
 from bot.slack import manifest
@@ -64,7 +65,7 @@ def _database(engine: Engine, shown_url: str) -> list[Check]:
     current, head = db.current_revision(engine), db.head_revision()
     if current == head:
         checks.append(Check(True, "schema", f"at the newest revision ({head})"))
-        checks.append(_deliveries(engine, datetime.now(UTC)))
+        checks.append(_deliveries(engine, SystemClock().now()))
     else:
         checks.append(
             Check(

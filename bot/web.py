@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+POLL_SECONDS = 0.01  # how soon a server in a thread notices it should stop
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -121,7 +122,7 @@ def serving_in_background(application: WSGIApp, *, host: str = "127.0.0.1") -> I
 
     def loop() -> None:
         while not stop.is_set():
-            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+            wasyncore.loop(timeout=POLL_SECONDS, map=server._map, count=1)
 
     thread = threading.Thread(target=loop, daemon=True, name="oneonone-http")
     thread.start()

@@ -1,11 +1,14 @@
 """Small composable fixtures: `database_url` (SQLite and PostgreSQL), `engine`, `simulator`,
-`settings`, `app`, `server` (the real app over loopback HTTP) and `slack` (signed requests)."""
+`clock` (pacing never waits), `settings`, `app`, `server` (the real app over loopback HTTP)
+and `slack` (signed requests)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -13,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot import crypto, db, web
 from bot.app import create_app
+from bot.clock import SystemClock
 from bot.config import Settings, normalize_database_url
 from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
 
@@ -94,18 +98,29 @@ def empty_postgres_url(postgres_admin_url: str) -> Iterator[str]:
     _drop_database(postgres_admin_url, name)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test's database is copied from."""
+    path = tmp_path_factory.mktemp("template") / "oneonone.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database at the newest revision, on SQLite or PostgreSQL."""
     if request.param == "sqlite":
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "oneonone.db")
         return f"sqlite:///{tmp_path / 'oneonone.db'}"
     return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    """A migrated database."""
+    """The test's database, migrated."""
     engine = db.make_engine(database_url)
-    db.migrate(engine)
     yield engine
     engine.dispose()
 
@@ -116,6 +131,22 @@ def simulator() -> Iterator[SlackSimulator]:
         simulator.add_user("UADA0000001", "ada", "America/New_York", real_name="Ada Lovelace")
         simulator.add_user("UBART000001", "bart", "Europe/Warsaw", real_name="Bart Kowalski")
         yield simulator
+
+
+class InstantClock(SystemClock):
+    """The machine's clock, as freezegun sets it, except that pacing never waits: each
+    `sleep` is noted in `slept` and returns at once."""
+
+    def __init__(self) -> None:
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+@pytest.fixture
+def clock() -> InstantClock:
+    return InstantClock()
 
 
 @pytest.fixture
@@ -129,8 +160,8 @@ def settings(database_url: str, simulator: SlackSimulator) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, engine: Engine):
-    return create_app(settings, engine=engine, process_before_response=True)
+def app(settings: Settings, engine: Engine, clock: InstantClock):
+    return create_app(settings, engine=engine, process_before_response=True, clock=clock)
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def registered() -> Recorder:
     union = Recorder(oauth=True)
     for oauth in (True, False):
         recorder = Recorder(oauth=oauth)
-        register_listeners(recorder, Deps(Settings(), engine=None, outbox=None))  # type: ignore[arg-type]
+        register_listeners(recorder, Deps(Settings(), engine=None, outbox=None, clock=None))  # type: ignore[arg-type]
         union.commands |= recorder.commands
         union.events |= recorder.events
         union.interactive |= recorder.interactive

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select, true, update
 from sqlalchemy.orm import Session
 
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import insert_or_nothing
 from bot.installations import TokenLookup, bot_tokens
@@ -185,11 +185,13 @@ class Outbox:
     planners: Sequence[Planner] = ()
     unreachable: Unreachable | None = None
     policy: Policy = field(default_factory=Policy)
-    sleep: Callable[[float], None] = time.sleep
+    clock: Clock = field(default_factory=SystemClock)  # paces the messages to one channel
     _clients: dict[str, WebClient] = field(default_factory=dict, init=False)
 
     @classmethod
-    def for_deployment(cls, settings: Settings, engine: Engine) -> Outbox:
+    def for_deployment(
+        cls, settings: Settings, engine: Engine, clock: Clock | None = None
+    ) -> Outbox:
         """The product's outbox: its messages are planned and rendered by `bot.slack.messages`."""
         from bot import crypto
         from bot.slack import messages
@@ -202,6 +204,7 @@ class Outbox:
             renderers=messages.RENDERERS,
             planners=messages.PLANNERS,
             unreachable=messages.unreachable,
+            clock=clock or SystemClock(),
         )
 
     def run_pass(self, now: datetime) -> PassReport:
@@ -274,7 +277,7 @@ class Outbox:
         for number, round_ in enumerate(_rounds(list(by_recipient.values()))):
             if number:
                 self._flush(outcomes, report, now)
-                self.sleep(self.policy.channel_interval)
+                self.clock.sleep(self.policy.channel_interval)
             for delivery in round_:
                 tried = attempt[delivery.id]
                 try:

@@ -4,7 +4,7 @@ so no job store is kept and any number of replicas may run it."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -24,18 +24,18 @@ def start(engine: Engine, outbox: Outbox) -> BackgroundScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": PASS_SECONDS},
     )
     scheduler.add_job(
-        lambda: outbox.run_pass(datetime.now(UTC)),
+        lambda: outbox.run_pass(outbox.clock.now()),
         IntervalTrigger(seconds=PASS_SECONDS, timezone=UTC),
         id="pass",
         name="delivery pass",
-        next_run_time=datetime.now(UTC),
+        next_run_time=outbox.clock.now(),
     )
     scheduler.add_job(
-        lambda: housekeeping.run(engine, now=datetime.now(UTC)),
+        lambda: housekeeping.run(engine, now=outbox.clock.now()),
         IntervalTrigger(hours=24, timezone=UTC),
         id="housekeeping",
         name="daily housekeeping",
-        next_run_time=datetime.now(UTC) + timedelta(minutes=1),
+        next_run_time=outbox.clock.now() + timedelta(minutes=1),
         misfire_grace_time=3600,
     )
     scheduler.start()

@@ -5,7 +5,6 @@ items (done), and ending a 1:1. Each change also refreshes both people's App Hom
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -88,7 +87,7 @@ def register_accept(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        now, reply = datetime.now(UTC), Reply(respond, client, body)
+        now, reply = deps.clock.now(), Reply(respond, client, body)
         try:
             pairing_id = read_id(body["actions"][0]["value"])
             with Session(deps.engine) as session, session.begin():
@@ -109,7 +108,7 @@ def register_accept(app: App, deps: Deps) -> None:
         reply.say("You accepted the 1:1", replace=True, blocks=blocks)
         if notice_id is not None:
             deps.outbox.send_now([notice_id], now)
-        home.publish(deps.engine, client, (context.team_id or ""), people)
+        home.publish(deps, client, (context.team_id or ""), people)
 
 
 def register_end(app: App, deps: Deps) -> None:
@@ -118,7 +117,7 @@ def register_end(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        now, reply = datetime.now(UTC), Reply(respond, client, body)
+        now, reply = deps.clock.now(), Reply(respond, client, body)
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session, session.begin():
@@ -135,7 +134,7 @@ def register_end(app: App, deps: Deps) -> None:
             replace=True,
         )
         deps.outbox.send_now([notice_id], now)
-        home.publish(deps.engine, client, (context.team_id or ""), people)
+        home.publish(deps, client, (context.team_id or ""), people)
 
 
 def register_suggestions(app: App, deps: Deps) -> None:
@@ -162,7 +161,7 @@ def register_suggestions(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        now, reply = datetime.now(UTC), Reply(respond, client, body)
+        now, reply = deps.clock.now(), Reply(respond, client, body)
         agreed = body["actions"][0]["action_id"] == "proposal_accept"
         try:
             with Session(deps.engine) as session, session.begin():
@@ -184,7 +183,7 @@ def register_suggestions(app: App, deps: Deps) -> None:
         done = "Agreed: the 1:1 starts at that time." if agreed else "Kept your time."
         reply.say(f"{done} I've told <@{people[1]}>.", replace=True)
         deps.outbox.send_now([notice_id], now)
-        home.publish(deps.engine, client, (context.team_id or ""), people)
+        home.publish(deps, client, (context.team_id or ""), people)
 
 
 def register_prompts(app: App, deps: Deps) -> None:
@@ -220,7 +219,7 @@ def register_prompts(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        now, reply = datetime.now(UTC), Reply(respond, client, body)
+        now, reply = deps.clock.now(), Reply(respond, client, body)
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session, session.begin():
@@ -236,7 +235,7 @@ def register_prompts(app: App, deps: Deps) -> None:
             f"Skipped the 1:1 on {views.date_token(skipped_at)}; only that one.", replace=True
         )
         deps.outbox.send_now([notice_id], now)
-        home.publish(deps.engine, client, (context.team_id or ""), people)
+        home.publish(deps, client, (context.team_id or ""), people)
 
 
 def register_after(app: App, deps: Deps) -> None:
@@ -270,7 +269,7 @@ def register_after(app: App, deps: Deps) -> None:
         try:
             with Session(deps.engine) as session, session.begin():
                 meeting = _meeting(session, body, context)
-                pairings.mark_missed(session, meeting, by=body["user"]["id"], now=datetime.now(UTC))
+                pairings.mark_missed(session, meeting, by=body["user"]["id"], now=deps.clock.now())
                 starts_at, people = meeting.starts_at, _both(meeting.pairing)
         except BUTTON_FAILURES as error:
             reply.refuse(error)
@@ -280,7 +279,7 @@ def register_after(app: App, deps: Deps) -> None:
             "action items carry over to the next one.",
             replace=True,
         )
-        home.publish(deps.engine, client, (context.team_id or ""), people)
+        home.publish(deps, client, (context.team_id or ""), people)
 
     @app.action("action_done")
     def done(
@@ -295,14 +294,14 @@ def register_after(app: App, deps: Deps) -> None:
                     item_id=read_id(body["actions"][0]["value"]),
                     team_id=context.team_id or "",
                     user_id=body["user"]["id"],
-                    now=datetime.now(UTC),
+                    now=deps.clock.now(),
                 )
                 text, people = item.text, _both(session.get_one(pairings.Pairing, item.pairing_id))
         except BUTTON_FAILURES as error:
             reply.refuse(error)
             return
         reply.say(f"Done: {escape(text)}", replace=False)
-        home.publish(deps.engine, client, (context.team_id or ""), people)
+        home.publish(deps, client, (context.team_id or ""), people)
 
 
 def register_snooze(app: App, deps: Deps) -> None:
@@ -311,7 +310,7 @@ def register_snooze(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        now, user_id = datetime.now(UTC), body["user"]["id"]
+        now, user_id = deps.clock.now(), body["user"]["id"]
         reply = Reply(respond, client, body)
         try:
             meeting_id, _, choice = str(body["actions"][0]["selected_option"]["value"]).partition(

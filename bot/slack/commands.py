@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -100,7 +100,7 @@ def create(
     except SlackApiError as error:
         logger.info("schedule: users.info failed: %s", error.response.get("error"))
         raise Refused(views.problem_blocks("I can't find that person in this workspace.")) from None
-    now = datetime.now(UTC)
+    now = deps.clock.now()
     try:
         today = now.astimezone(ZoneInfo(leader.tz)).date()
         plan = parse_schedule(when, default_zone=leader.tz, today=today)
@@ -126,8 +126,8 @@ def create(
     blocks = views.scheduled_blocks(member.id, describe_for(plan, leader.tz, after=now), upcoming)
 
     def after() -> None:
-        deps.outbox.send_now([delivery_id], datetime.now(UTC))
-        home.publish(deps.engine, client, team_id, [leader_id, member_id])
+        deps.outbox.send_now([delivery_id], deps.clock.now())
+        home.publish(deps, client, team_id, [leader_id, member_id])
 
     return blocks, after
 
@@ -143,7 +143,7 @@ def _open_schedule_form(client: WebClient, command: dict[str, Any], member_id: s
 
 
 def _list(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -> Answer:
-    user_id, now = command["user_id"], datetime.now(UTC)
+    user_id, now = command["user_id"], deps.clock.now()
     rows = []
     with Session(deps.engine) as session:
         for pairing in pairings.pairings_of(session, team_id=command["team_id"], user_id=user_id):
@@ -190,7 +190,7 @@ def _with_pairing(
         return refused.blocks, None
     except SlackApiError:
         return views.problem_blocks("I can't find that person in this workspace."), None
-    now = datetime.now(UTC)
+    now = deps.clock.now()
     try:
         with Session(deps.engine) as session, session.begin():
             pairing = pairings.find_with(
@@ -207,9 +207,9 @@ def _with_pairing(
         return blocks, None
 
     def after() -> None:
-        deps.outbox.send_now(deliveries, datetime.now(UTC))
+        deps.outbox.send_now(deliveries, deps.clock.now())
         if changes_home:
-            home.publish(deps.engine, client, command["team_id"], both)
+            home.publish(deps, client, command["team_id"], both)
 
     return blocks, after
 
@@ -315,7 +315,7 @@ def _history(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) 
 
 
 def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
-    now = datetime.now(UTC)
+    now = deps.clock.now()
     try:
         tz = ZoneInfo(people.person(client, command["user_id"]).tz)
     except SlackApiError:
@@ -331,7 +331,7 @@ def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> 
         )
 
     def after() -> None:
-        home.publish(deps.engine, client, command["team_id"], [command["user_id"]])
+        home.publish(deps, client, command["team_id"], [command["user_id"]])
 
     if until is None:
         return views.done_blocks("Welcome back: prompts and nudges reach you again."), after
@@ -348,7 +348,7 @@ def _summary(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str
             session,
             team_id=command["team_id"],
             leader_id=command["user_id"],
-            now=datetime.now(UTC),
+            now=deps.clock.now(),
         )
     return message.blocks or [], None
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +27,7 @@ Middleware = Callable[..., BoltResponse | None]
 
 def register(app: App, deps: Deps) -> None:
     engine = deps.engine
-    app.middleware(take_each_event_once(engine))
+    app.middleware(take_each_event_once(deps))
 
     @app.event("user_change")
     def user_change(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
@@ -41,7 +40,7 @@ def register(app: App, deps: Deps) -> None:
         if not (team_id and isinstance(user_id, str) and user_id and is_zone(tz)):
             return
         profile = user.get("profile")
-        now = datetime.now(UTC)
+        now = deps.clock.now()
         with Session(engine) as session, session.begin():
             planned = profiles.tz_changed(session, team_id=team_id, user_id=user_id, tz=tz, now=now)
             row = profiles.profile(session, team_id=team_id, user_id=user_id, now=now)
@@ -61,7 +60,7 @@ def register(app: App, deps: Deps) -> None:
     app.event("tokens_revoked")(single_workspace_uninstalled)
 
 
-def take_each_event_once(engine: Engine) -> Middleware:
+def take_each_event_once(deps: Deps) -> Middleware:
     """Slack resends an event it thinks we missed (`X-Slack-Retry-Num`, same `event_id`).
     The first delivery claims the id in `processed_events`; a retry finds it taken and is
     acknowledged without running any listener. A listener that fails releases the id."""
@@ -71,12 +70,12 @@ def take_each_event_once(engine: Engine) -> Middleware:
         if not isinstance(event_id, str) or not event_id:
             return next()
         try:
-            with engine.begin() as connection:
+            with deps.engine.begin() as connection:
                 connection.execute(
                     insert(ProcessedEvent).values(
                         event_id=event_id[:64],
                         team_id=body.get("team_id"),
-                        received_at=datetime.now(UTC),
+                        received_at=deps.clock.now(),
                     )
                 )
         except IntegrityError:
@@ -85,7 +84,7 @@ def take_each_event_once(engine: Engine) -> Middleware:
         try:
             return next()
         except Exception:
-            with engine.begin() as connection:
+            with deps.engine.begin() as connection:
                 connection.execute(
                     delete(ProcessedEvent).where(ProcessedEvent.event_id == event_id)
                 )
@@ -139,7 +138,7 @@ def _reply(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any]) -
     user_id, channel = str(event["user"]), str(event["channel"])
     thread = event.get("thread_ts")
     text = payloads.message_text(event, people.names(client), files=False)
-    now = datetime.now(UTC)
+    now = deps.clock.now()
 
     def say(words: str) -> None:
         client.chat_postMessage(channel=channel, thread_ts=thread, text=words)
@@ -172,7 +171,7 @@ def _edited(
     try:
         with Session(deps.engine) as session, session.begin():
             meeting = checkins.follow_edit(
-                session, team_id=team_id, user_id=user_id, ts=ts, text=text, now=datetime.now(UTC)
+                session, team_id=team_id, user_id=user_id, ts=ts, text=text, now=deps.clock.now()
             )
             meeting_id = meeting.id if meeting else None
     except pairings.SchedulingError as kept:
@@ -205,4 +204,4 @@ def _answers_changed(
         client.chat_update(
             channel=where[0], ts=where[1], text=refreshed.text, blocks=refreshed.blocks
         )
-    home.publish(deps.engine, client, team_id, people_of)
+    home.publish(deps, client, team_id, people_of)

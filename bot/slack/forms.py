@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -91,7 +91,7 @@ def register_suggest(app: App, deps: Deps) -> None:
     ):
         user_id = body["user"]["id"]
         words = (state_value(view["state"]["values"], "when") or "").strip()
-        now = datetime.now(UTC)
+        now = deps.clock.now()
         try:
             zone = client.users_info(user=user_id)["user"].get("tz") or "UTC"
             plan = parse_schedule(words, default_zone=zone, today=now.date())
@@ -127,7 +127,7 @@ def register_answers(app: App, deps: Deps) -> None:
         client: WebClient,
         context: BoltContext,
     ):
-        user_id, now = body["user"]["id"], datetime.now(UTC)
+        user_id, now = body["user"]["id"], deps.clock.now()
         state = view["state"]["values"]
         given = {key: state_value(state, key) for key in state}
         try:
@@ -151,7 +151,7 @@ def register_answers(app: App, deps: Deps) -> None:
             client.chat_update(
                 channel=where[0], ts=where[1], text=message.text, blocks=message.blocks
             )
-        home.publish(deps.engine, client, (context.team_id or ""), people)
+        home.publish(deps, client, (context.team_id or ""), people)
 
 
 def register_notes(app: App, deps: Deps) -> None:
@@ -163,7 +163,7 @@ def register_notes(app: App, deps: Deps) -> None:
         client: WebClient,
         context: BoltContext,
     ):
-        user_id, now = body["user"]["id"], datetime.now(UTC)
+        user_id, now = body["user"]["id"], deps.clock.now()
         state = view["state"]["values"]
 
         try:
@@ -191,7 +191,7 @@ def register_notes(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={next(iter(state), "shared"): _plain(str(error))})
             return
         ack()
-        home.publish(deps.engine, client, (context.team_id or ""), people)
+        home.publish(deps, client, (context.team_id or ""), people)
 
 
 def register_topics(app: App, deps: Deps) -> None:
@@ -217,7 +217,7 @@ def register_topics(app: App, deps: Deps) -> None:
         person = state_value(state, "person")
         text = state_value(state, "text") or ""
         kind = state_value(state, "shared")
-        now = datetime.now(UTC)
+        now = deps.clock.now()
         try:
             with Session(deps.engine) as session, session.begin():
                 pairing = pairings.find_open(
@@ -246,7 +246,7 @@ def register_settings(app: App, deps: Deps) -> None:
 
     def save(ack: Ack, context: BoltContext, view: dict[str, Any], whole: bool) -> None:
         team_id, user_id = context.team_id or "", context.user_id or ""
-        now = datetime.now(UTC)
+        now = deps.clock.now()
         state = view["state"]["values"]
         try:
             with Session(deps.engine) as session, session.begin():

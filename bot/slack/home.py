@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
@@ -26,12 +26,12 @@ from bot.slack.people import person
 logger = logging.getLogger(__name__)
 
 
-def publish(engine: Engine, client: WebClient, team_id: str, users: Iterable[str]) -> None:
+def publish(deps: Deps, client: WebClient, team_id: str, users: Iterable[str]) -> None:
     """After a change, views.publish the App Home of each of these people who has opened it
     (anyone else's is published when they first open it: views.publish is rate limited, so
     it is not spent on Homes nobody looks at)."""
     wanted = list(dict.fromkeys(users))
-    with Session(engine) as session:
+    with Session(deps.engine) as session:
         seen = set(
             session.scalars(
                 select(Profile.user_id).where(
@@ -41,15 +41,15 @@ def publish(engine: Engine, client: WebClient, team_id: str, users: Iterable[str
                 )
             )
         )
-    _publish(engine, client, team_id, [user for user in wanted if user in seen])
+    _publish(deps, client, team_id, [user for user in wanted if user in seen])
 
 
-def _publish(engine: Engine, client: WebClient, team_id: str, users: list[str]) -> None:
+def _publish(deps: Deps, client: WebClient, team_id: str, users: list[str]) -> None:
     """views.publish each person's App Home as it is now. A Home that cannot be published
     is logged and never fails the change that asked for it."""
-    now = datetime.now(UTC)
+    now = deps.clock.now()
     for user_id in users:
-        with Session(engine) as session:
+        with Session(deps.engine) as session:
             zone = preferences.of(session, team_id=team_id, user_id=user_id).tz
             facts = home.load(
                 session,
@@ -75,7 +75,7 @@ def open_settings(
 ) -> None:
     """Open a settings form with the person's current values, in their Slack timezone, for
     whoever asked (by a slash command or a click)."""
-    now = datetime.now(UTC)
+    now = deps.clock.now()
     try:
         someone = person(client, user_id)
     except SlackApiError:
@@ -92,13 +92,13 @@ def register(app: App, deps: Deps) -> None:
     def opened(
         event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        team_id, user_id, now = team_of(context, body), event.get("user"), datetime.now(UTC)
+        team_id, user_id, now = team_of(context, body), event.get("user"), deps.clock.now()
         if event.get("tab") != "home" or not user_id:
             return
         with Session(deps.engine) as session, session.begin():
             row = preferences.profile(session, team_id=team_id, user_id=user_id, now=now)
             row.home_opened_at = now
-        _publish(deps.engine, client, team_id, [user_id])
+        _publish(deps, client, team_id, [user_id])
 
     def open_form(ack: Ack, body: dict[str, Any], client: WebClient, context, form: Any) -> None:
         ack()
@@ -127,7 +127,7 @@ def register(app: App, deps: Deps) -> None:
                 session,
                 team_id=context.team_id or "",
                 leader_id=body["user"]["id"],
-                now=datetime.now(UTC),
+                now=deps.clock.now(),
             )
         view = home_views.blocks_modal("Your week in 1:1s", message.blocks or [])
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -155,7 +155,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action("home_back")
     def away(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
-        team_id, user_id, now = (context.team_id or ""), body["user"]["id"], datetime.now(UTC)
+        team_id, user_id, now = (context.team_id or ""), body["user"]["id"], deps.clock.now()
         action = body["actions"][0]
         with Session(deps.engine) as session, session.begin():
             zone = preferences.of(session, team_id=team_id, user_id=user_id).zone
@@ -171,4 +171,4 @@ def register(app: App, deps: Deps) -> None:
                     client.views_open(trigger_id=body["trigger_id"], view=notice)
                     return
             profiles.set_away(session, team_id=team_id, user_id=user_id, until=until, now=now)
-        publish(deps.engine, client, team_id, [user_id])
+        publish(deps, client, team_id, [user_id])

@@ -13,14 +13,16 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from bot.jobs.outbox import Outbox
 from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
+from tests.conftest import InstantClock
 from tests.integration import ExpectLog
 from tests.integration.test_prompts import CAROL
 from tests.integration.test_schedule import BART, dm_of, schedule
 
 
 @pytest.fixture
-def outbox(simulator: SlackSimulator, engine: Engine) -> Outbox:
-    return Outbox.for_deployment(Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url), engine)
+def outbox(simulator: SlackSimulator, engine: Engine, clock: InstantClock) -> Outbox:
+    settings = Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url)
+    return Outbox.for_deployment(settings, engine, clock)
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
 from bot.jobs.outbox import Outbox
 from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus, Profile
-from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
+from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
 from tests.integration.test_schedule import ADA, BART, NOW, dm_of, schedule, text_of
 
@@ -195,9 +194,8 @@ def test_a_leader_who_moves_timezone_keeps_the_1_1_time_and_is_told_once(
 
 
 def test_passes_keep_three_meetings_ahead_as_time_goes_by(
-    running: SlackClient, simulator: SlackSimulator, engine: Engine
+    running: SlackClient, simulator: SlackSimulator, engine: Engine, outbox: Outbox
 ) -> None:
-    outbox = Outbox.for_deployment(Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url), engine)
     later = datetime(2026, 12, 9, 12, 0, tzinfo=UTC)  # three meetings have passed
     outbox.run_pass(later)
     assert [at for at, _ in meetings(engine)][-3:] == ["12-15 15:00", "12-22 15:00", "12-29 15:00"]

@@ -13,10 +13,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
 from bot.jobs.outbox import Outbox
 from bot.models import Delivery, DeliveryState, Meeting, Pairing, PairingStatus
-from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
+from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
 from tests.integration import ExpectLog
 
@@ -213,7 +212,11 @@ def test_any_text_gets_a_200_and_an_ephemeral_reply_or_the_form(
 
 @freeze_time(NOW)
 def test_someone_who_cannot_be_reached_pauses_the_1_1_and_the_leader_hears_once(
-    slack: SlackClient, simulator: SlackSimulator, engine: Engine, expect_log: ExpectLog
+    slack: SlackClient,
+    simulator: SlackSimulator,
+    engine: Engine,
+    outbox: Outbox,
+    expect_log: ExpectLog,
 ) -> None:
     expect_log("outcome=failed .* error=account_inactive")
     simulator.fail("chat.postMessage", error="account_inactive")
@@ -222,7 +225,6 @@ def test_someone_who_cannot_be_reached_pauses_the_1_1_and_the_leader_hears_once(
         assert session.scalars(select(Pairing.status)).one() is PairingStatus.PAUSED
         kinds = dict(session.execute(select(Delivery.kind, Delivery.state)).all())
     assert kinds == {"invitation": DeliveryState.FAILED, "notice": DeliveryState.PENDING}
-    outbox = Outbox.for_deployment(Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url), engine)
     assert outbox.run_pass(datetime.now(UTC)).sent == 1
     (notice,) = dm_of(simulator, ADA)
     assert f"I can't reach <@{BART}>" in text_of(notice["blocks"])

@@ -13,6 +13,7 @@ from bot.jobs import outbox as outbox_module
 from bot.jobs.outbox import Message, Outbox, PassReport, Planned, Policy, _Outcome, enqueue
 from bot.models import Delivery, DeliveryState
 from bot.simulator import BOT_TOKEN, SlackSimulator
+from tests.conftest import InstantClock
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 ADA, BART = "UADA0000001", "UBART000001"
@@ -29,25 +30,15 @@ def render(_session: Session, delivery: Delivery, _now: datetime) -> Message | N
 RENDERERS = {KIND: render}
 
 
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
 @pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def outbox(engine: Engine, simulator: SlackSimulator, sleeps: Sleeps) -> Outbox:
+def outbox(engine: Engine, simulator: SlackSimulator, clock: InstantClock) -> Outbox:
     return Outbox(
         engine,
         lambda _e, _t: BOT_TOKEN,
         simulator.api_url,
         RENDERERS,
         policy=Policy(timeout=1),
-        sleep=sleeps,
+        clock=clock,
     )
 
 
@@ -232,11 +223,11 @@ def test_a_workspace_without_installation_fails(engine: Engine, simulator: Slack
 
 
 def test_one_dm_gets_at_most_a_message_a_second(
-    engine: Engine, outbox: Outbox, simulator: SlackSimulator, sleeps: Sleeps
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator, clock: InstantClock
 ) -> None:
     add(engine, ADA, "first"), add(engine, ADA, "second"), add(engine, BART, "third")
     assert outbox.run_pass(NOW).sent == 3
-    assert sleeps == [1.0]
+    assert clock.slept == [1.0]
     texts = [c.args["text"] for c in posts(simulator)]
     assert texts.index(f"Hello {ADA} (first)") < texts.index(f"Hello {BART} (third)")
     assert texts[-1] == f"Hello {ADA} (second)"
