@@ -4,6 +4,7 @@ new listener or Web API call without its event or scope fails the build."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,10 @@ from bot.simulator.webapi import METHOD_SCOPES
 from bot.slack import manifest, register_listeners
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT.parent / "shared" / "slack"
+# Slack's published manifest schemas are not copied into the project: they are read from a
+# folder beside it, or from the folder SLACK_MANIFEST_SCHEMA names (read at import, before the
+# tests' environment is cleaned).
+SCHEMAS = Path(os.environ.get("SLACK_MANIFEST_SCHEMA") or ROOT.parent / "shared" / "slack")
 EVENT_SCOPES = {
     "app_home_opened": None,
     "app_uninstalled": None,
@@ -103,7 +107,13 @@ def called_methods() -> set[str]:
 def test_manifest_is_valid_against_slacks_schema(version: str) -> None:
     path = SCHEMAS / f"manifest.schema.{version}.json"
     if not path.exists():
-        pytest.fail(f"Slack's manifest schema is expected at {path}")
+        reason = (
+            f"Slack's manifest schema is not at {path}: set SLACK_MANIFEST_SCHEMA to the folder "
+            "that holds Slack's manifest.schema.<version>.json files"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
     schema = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.validate(manifest.load(), schema)
 

@@ -286,7 +286,8 @@ _FILLER = {"on", "the", "at", "of", "each", "a", "and", ","}
 
 def parse_schedule(text: str, *, default_zone: str, today: date) -> Schedule:
     """Read `weekly on Tuesday at 10:00 [starting 2026-12-01] [for 45 min] [in Europe/Warsaw]`
-    and the other spellings in DESIGN.md. Raises `CadenceError` quoting what it could not use."""
+    and the other spellings in docs/design.md. Raises `CadenceError` quoting what it could not
+    use."""
     words = _words(text)
     if not words:
         raise CadenceError("", "say how often, on which day and at what time")

@@ -1,4 +1,4 @@
-"""Cadences: every spelling in DESIGN.md, DST in one zone and across two, awkward wall-clock
+"""Cadences: every spelling in docs/design.md, DST in one zone and across two, awkward wall-clock
 times, anchoring, leap days, and properties over any valid cadence."""
 
 from __future__ import annotations
