@@ -20,9 +20,9 @@ from bot import crypto, models
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
-from bot.installations import installation_store
+from bot.installations import bot_tokens, installation_store
 from bot.jobs.outbox import Outbox
-from bot.slack import manifest, register_listeners
+from bot.slack import manifest, messages, register_listeners
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -43,6 +43,21 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
             RateLimitErrorRetryHandler(max_retry_count=2),
             ServerErrorRetryHandler(max_retry_count=2),
         ],
+    )
+
+
+def make_outbox(settings: Settings, engine: Engine, clock: Clock | None = None) -> Outbox:
+    """The product's outbox, wired here: its messages are planned and rendered by
+    `bot.slack.messages`, so the outbox itself imports no feature."""
+    crypto.configure(settings.encryption_key)
+    return Outbox(
+        engine,
+        bot_tokens(settings, engine),
+        settings.api_url,
+        renderers=messages.RENDERERS,
+        planners=messages.PLANNERS,
+        unreachable=messages.unreachable,
+        clock=clock or SystemClock(),
     )
 
 
@@ -73,7 +88,7 @@ def create_app(
         attaching_conversation_kwargs_enabled=False,
     )
     clock = clock or SystemClock()
-    outbox = Outbox.for_deployment(settings, engine, clock)
+    outbox = make_outbox(settings, engine, clock)
     register_listeners(app, Deps(settings=settings, engine=engine, outbox=outbox, clock=clock))
     return app
 

@@ -147,9 +147,8 @@ def _migrate(_args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from bot import web
-    from bot.app import create_app
+    from bot.app import create_app, make_outbox
     from bot.jobs import scheduler
-    from bot.jobs.outbox import Outbox
 
     settings = _settings()
     transport: Transport = args.transport or settings.default_transport()
@@ -166,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
 
     background = None
     if not args.no_scheduler:
-        background = scheduler.start(engine, Outbox.for_deployment(settings, engine))
+        background = scheduler.start(engine, make_outbox(settings, engine))
     socket_mode = None
     try:
         if transport == "socket":
@@ -218,15 +217,15 @@ def _connect_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
 
 
 def _tick(args: argparse.Namespace) -> int:
+    from bot.app import make_outbox
     from bot.jobs import housekeeping
-    from bot.jobs.outbox import Outbox
 
     settings = _settings()
     settings.require_token()
     now: datetime = args.now or SystemClock().now()
     engine = _migrated_engine(settings)
     try:
-        report = Outbox.for_deployment(settings, engine).run_pass(now)
+        report = make_outbox(settings, engine).run_pass(now)
         housekeeping.run(engine, now=now)
     finally:
         engine.dispose()

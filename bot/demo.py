@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from bot import db, web
-from bot.app import create_app
+from bot.app import create_app, make_outbox
 from bot.clock import SimulatedClock
 from bot.config import Settings
 from bot.jobs import housekeeping
@@ -300,7 +300,7 @@ def run(out: TextIO, *, database_url: str | None = None, keep: bool = False) -> 
         engine = db.make_engine(url)
         db.migrate(engine)
         app = create_app(settings, engine=engine, process_before_response=True, clock=clock)
-        outbox = Outbox.for_deployment(settings, engine, clock)
+        outbox = make_outbox(settings, engine, clock)
         try:
             with web.serving_in_background(web.wsgi_app(app, engine, SIGNING_SECRET)) as base:
                 slack = SlackClient(base + web.EVENTS_PATH, simulator)

@@ -26,9 +26,8 @@ from sqlalchemy import Engine, func, select, true, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
 from bot.db import insert_or_nothing
-from bot.installations import TokenLookup, bot_tokens
+from bot.installations import TokenLookup
 from bot.models import Delivery, DeliveryState
 
 logger = logging.getLogger(__name__)
@@ -187,25 +186,6 @@ class Outbox:
     policy: Policy = field(default_factory=Policy)
     clock: Clock = field(default_factory=SystemClock)  # paces the messages to one channel
     _clients: dict[str, WebClient] = field(default_factory=dict, init=False)
-
-    @classmethod
-    def for_deployment(
-        cls, settings: Settings, engine: Engine, clock: Clock | None = None
-    ) -> Outbox:
-        """The product's outbox: its messages are planned and rendered by `bot.slack.messages`."""
-        from bot import crypto
-        from bot.slack import messages
-
-        crypto.configure(settings.encryption_key)
-        return cls(
-            engine,
-            bot_tokens(settings, engine),
-            settings.api_url,
-            renderers=messages.RENDERERS,
-            planners=messages.PLANNERS,
-            unreachable=messages.unreachable,
-            clock=clock or SystemClock(),
-        )
 
     def run_pass(self, now: datetime) -> PassReport:
         """Plan what is due at `now`, then send every due delivery once. `now` stands for the

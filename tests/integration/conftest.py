@@ -10,6 +10,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import Engine
 
+from bot.app import make_outbox
 from bot.config import Settings
 from bot.jobs.outbox import Outbox
 from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
@@ -22,7 +23,7 @@ from tests.integration.test_schedule import BART, dm_of, schedule
 @pytest.fixture
 def outbox(simulator: SlackSimulator, engine: Engine, clock: InstantClock) -> Outbox:
     settings = Settings(bot_token=BOT_TOKEN, api_url=simulator.api_url)
-    return Outbox.for_deployment(settings, engine, clock)
+    return make_outbox(settings, engine, clock)
 
 
 @pytest.fixture
