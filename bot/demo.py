@@ -29,6 +29,7 @@ from bot.jobs.outbox import Outbox
 from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
 from bot.simulator.render import Reader, wrap
 from bot.simulator.webapi import Call
+from bot.slack.ids import Action
 
 ADA, BART = "UADA0000001", "UBART000001"
 PEOPLE = {
@@ -226,13 +227,13 @@ def story(s: Story) -> None:
     s.command(ADA, f"schedule <@{BART}> weekly on Tuesday at 10:00")
 
     s.at(START + timedelta(minutes=20))
-    s.click(BART, last(BART, "invitation"), "invitation_accept", "Accept")
+    s.click(BART, last(BART, "invitation"), Action.INVITATION_ACCEPT, "Accept")
 
     s.say("\nThe day before the 1:1, both are asked, each in their own words and timezone.")
     s.tick(FIRST - timedelta(hours=24))
 
     s.at(FIRST - timedelta(hours=22))  # Monday 18:00 in Warsaw
-    s.click(BART, last(BART, "prompt"), "prompt_answer", "Answer")
+    s.click(BART, last(BART, "prompt"), Action.PROMPT_ANSWER, "Answer")
     words = "I'd like to talk about my promotion path, and the on-call load <3"
     s.submit(BART, {"open": (words, words)})
 
@@ -248,7 +249,7 @@ def story(s: Story) -> None:
     s.say("\nAfter the meeting, a word to both to write down what they agreed.")
     s.tick(FIRST + timedelta(minutes=30))
     s.at(FIRST + timedelta(minutes=45))
-    s.click(ADA, last(ADA, "followup"), "followup_notes", "Add notes")
+    s.click(ADA, last(ADA, "followup"), Action.FOLLOWUP_NOTES, "Add notes")
     shared = "Bart leads the design review. Promotion: revisit in January."
     private = "Watch the on-call load; ask again next month."
     s.submit(
@@ -267,7 +268,7 @@ def story(s: Story) -> None:
     s.say("\nAnd the next prompts, with the open action item carried over.")
     s.tick(FIRST + WEEK - timedelta(hours=24))
     s.at(FIRST + WEEK - timedelta(hours=21))  # Monday 19:00 in Warsaw
-    s.click(BART, last(BART, "prompt"), "prompt_answer", "Answer")
+    s.click(BART, last(BART, "prompt"), Action.PROMPT_ANSWER, "Answer")
     blockers = "The release train slips every week."
     s.submit(
         BART,

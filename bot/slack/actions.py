@@ -17,6 +17,7 @@ from bot.domain.recurrence import parse_schedule
 from bot.jobs.outbox import enqueue
 from bot.models import Meeting
 from bot.slack import home, home_views, views
+from bot.slack.ids import Action
 from bot.slack.mrkdwn import escape
 from bot.slack.payloads import read_id
 
@@ -82,7 +83,7 @@ def _both(pairing: pairings.Pairing) -> tuple[str, str]:
 
 
 def register_accept(app: App, deps: Deps) -> None:
-    @app.action("invitation_accept")
+    @app.action(Action.INVITATION_ACCEPT)
     def accept(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
@@ -112,7 +113,7 @@ def register_accept(app: App, deps: Deps) -> None:
 
 
 def register_end(app: App, deps: Deps) -> None:
-    @app.action("pairing_end")
+    @app.action(Action.PAIRING_END)
     def end(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
@@ -138,7 +139,7 @@ def register_end(app: App, deps: Deps) -> None:
 
 
 def register_suggestions(app: App, deps: Deps) -> None:
-    @app.action("invitation_suggest")
+    @app.action(Action.INVITATION_SUGGEST)
     def suggest(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         try:
@@ -155,14 +156,14 @@ def register_suggestions(app: App, deps: Deps) -> None:
             trigger_id=body["trigger_id"], view=views.suggest_form(pairing_id, current)
         )
 
-    @app.action("proposal_accept")
-    @app.action("proposal_decline")
+    @app.action(Action.PROPOSAL_ACCEPT)
+    @app.action(Action.PROPOSAL_DECLINE)
     def answer(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
         now, reply = deps.clock.now(), Reply(respond, client, body)
-        agreed = body["actions"][0]["action_id"] == "proposal_accept"
+        agreed = body["actions"][0]["action_id"] == Action.PROPOSAL_ACCEPT
         try:
             with Session(deps.engine) as session, session.begin():
                 pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
@@ -187,7 +188,7 @@ def register_suggestions(app: App, deps: Deps) -> None:
 
 
 def register_prompts(app: App, deps: Deps) -> None:
-    @app.action("prompt_answer")
+    @app.action(Action.PROMPT_ANSWER)
     def answer(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
@@ -214,7 +215,7 @@ def register_prompts(app: App, deps: Deps) -> None:
             return
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
-    @app.action("prompt_skip")
+    @app.action(Action.PROMPT_SKIP)
     def skip(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
@@ -239,7 +240,7 @@ def register_prompts(app: App, deps: Deps) -> None:
 
 
 def register_after(app: App, deps: Deps) -> None:
-    @app.action("followup_notes")
+    @app.action(Action.FOLLOWUP_NOTES)
     def add_notes(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
@@ -260,7 +261,7 @@ def register_after(app: App, deps: Deps) -> None:
             return
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
-    @app.action("followup_missed")
+    @app.action(Action.FOLLOWUP_MISSED)
     def missed(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
@@ -281,7 +282,7 @@ def register_after(app: App, deps: Deps) -> None:
         )
         home.publish(deps, client, (context.team_id or ""), people)
 
-    @app.action("action_done")
+    @app.action(Action.ACTION_DONE)
     def done(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
@@ -305,7 +306,7 @@ def register_after(app: App, deps: Deps) -> None:
 
 
 def register_snooze(app: App, deps: Deps) -> None:
-    @app.action("prompt_snooze")
+    @app.action(Action.PROMPT_SNOOZE)
     def snooze(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:

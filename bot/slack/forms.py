@@ -16,6 +16,7 @@ from bot.domain.preferences import SettingsError
 from bot.domain.recurrence import CadenceError, describe_for, parse_schedule
 from bot.models import Pairing
 from bot.slack import commands, home, messages, payloads, people, settings_views, views
+from bot.slack.ids import Form, Shortcut
 from bot.slack.views import state_value
 
 
@@ -29,7 +30,7 @@ def register(app: App, deps: Deps) -> None:
 
 
 def register_schedule(app: App, deps: Deps) -> None:
-    @app.view("schedule_form")
+    @app.view(Form.SCHEDULE)
     def schedule_form(
         ack: Ack,
         body: dict[str, Any],
@@ -81,7 +82,7 @@ def _plain(mrkdwn: str) -> str:
 
 
 def register_suggest(app: App, deps: Deps) -> None:
-    @app.view("suggest_form")
+    @app.view(Form.SUGGEST)
     def suggest_form(
         ack: Ack,
         body: dict[str, Any],
@@ -119,7 +120,7 @@ def register_suggest(app: App, deps: Deps) -> None:
 
 
 def register_answers(app: App, deps: Deps) -> None:
-    @app.view("answer_form")
+    @app.view(Form.ANSWER)
     def answer_form(
         ack: Ack,
         body: dict[str, Any],
@@ -155,7 +156,7 @@ def register_answers(app: App, deps: Deps) -> None:
 
 
 def register_notes(app: App, deps: Deps) -> None:
-    @app.view("notes_form")
+    @app.view(Form.NOTES)
     def notes_form(
         ack: Ack,
         body: dict[str, Any],
@@ -195,7 +196,7 @@ def register_notes(app: App, deps: Deps) -> None:
 
 
 def register_topics(app: App, deps: Deps) -> None:
-    @app.shortcut("add_to_next_1_1")
+    @app.shortcut(Shortcut.ADD_TO_NEXT)
     def add_to_next(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         """The message's words as its readers see them (not Slack's escaped mrkdwn), cut at a
         word to fit a topic."""
@@ -209,7 +210,7 @@ def register_topics(app: App, deps: Deps) -> None:
         topic = payloads.shorten(text, notes.TOPIC_LIMIT)
         client.views_open(trigger_id=shortcut["trigger_id"], view=views.topic_form(topic))
 
-    @app.view("topic_form")
+    @app.view(Form.TOPIC)
     def topic_form(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
@@ -266,10 +267,10 @@ def register_settings(app: App, deps: Deps) -> None:
             return
         ack()
 
-    @app.view("settings_form")
+    @app.view(Form.SETTINGS)
     def settings_form(ack: Ack, context: BoltContext, view: dict[str, Any]) -> None:
         save(ack, context, view, whole=True)
 
-    @app.view("questions_form")
+    @app.view(Form.QUESTIONS)
     def questions_form(ack: Ack, context: BoltContext, view: dict[str, Any]) -> None:
         save(ack, context, view, whole=False)

@@ -20,6 +20,7 @@ from bot.deps import Deps
 from bot.domain import checkins, home, pairings, preferences, profiles
 from bot.models import Profile
 from bot.slack import home_views, messages, settings_views
+from bot.slack.ids import Action
 from bot.slack.payloads import read_id, team_of
 from bot.slack.people import person
 
@@ -111,15 +112,15 @@ def register(app: App, deps: Deps) -> None:
             form=form,
         )
 
-    @app.action("home_settings")
+    @app.action(Action.HOME_SETTINGS)
     def settings(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         open_form(ack, body, client, context, settings_views.settings_form)
 
-    @app.action("home_questions")
+    @app.action(Action.HOME_QUESTIONS)
     def questions(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         open_form(ack, body, client, context, settings_views.questions_form)
 
-    @app.action("home_summary")
+    @app.action(Action.HOME_SUMMARY)
     def summary(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
         with Session(deps.engine) as session:
@@ -132,7 +133,7 @@ def register(app: App, deps: Deps) -> None:
         view = home_views.blocks_modal("Your week in 1:1s", message.blocks or [])
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.action("home_agenda")
+    @app.action(Action.HOME_AGENDA)
     def agenda(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
         user_id = body["user"]["id"]
@@ -151,8 +152,8 @@ def register(app: App, deps: Deps) -> None:
             view = home_views.notice_modal(reason or "That button no longer works.")
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.action("home_away")
-    @app.action("home_back")
+    @app.action(Action.HOME_AWAY)
+    @app.action(Action.HOME_BACK)
     def away(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
         team_id, user_id, now = (context.team_id or ""), body["user"]["id"], deps.clock.now()
@@ -161,7 +162,7 @@ def register(app: App, deps: Deps) -> None:
             zone = preferences.of(session, team_id=team_id, user_id=user_id).zone
             today = now.astimezone(ZoneInfo(zone)).date()
             until = None
-            if action["action_id"] == "home_away":
+            if action["action_id"] == Action.HOME_AWAY:
                 try:
                     until = date.fromisoformat(action.get("selected_date") or "")
                     profiles.parse_away(f"until {until.isoformat()}", today=today)

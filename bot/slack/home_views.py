@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.home import HomeFacts, Upcoming
 from bot.models import MeetingStatus
+from bot.slack.ids import Action
 from bot.slack.views import (
     COMMAND,
     Block,
@@ -43,19 +44,19 @@ def _context(text: str) -> Block:
 def _controls(away_until: date | None) -> list[Block]:
     away: dict[str, Any] = {
         "type": "datepicker",
-        "action_id": "home_away",
+        "action_id": Action.HOME_AWAY,
         "placeholder": {"type": "plain_text", "text": "Away until…"},
     }
     if away_until is not None:
         away["initial_date"] = away_until.isoformat()
     buttons = [
-        button("home_settings", "Settings", "settings"),
-        button("home_questions", "Your questions", "questions"),
-        button("home_summary", "Weekly summary", "summary"),
+        button(Action.HOME_SETTINGS, "Settings", "settings"),
+        button(Action.HOME_QUESTIONS, "Your questions", "questions"),
+        button(Action.HOME_SUMMARY, "Weekly summary", "summary"),
         away,
     ]
     if away_until is not None:
-        buttons.append(button("home_back", "I'm back", "back", style="primary"))
+        buttons.append(button(Action.HOME_BACK, "I'm back", "back", style="primary"))
     note = (
         f"You're away until {away_until:%A %d %B} (included): no prompts or nudges reach you."
         if away_until is not None
@@ -73,13 +74,13 @@ def _upcoming(row: Upcoming) -> list[Block]:
         actions(
             f"meeting:{row.meeting_id}",
             button(
-                "prompt_answer",
+                Action.PROMPT_ANSWER,
                 "Change answers" if row.you_prepared else "Answer",
                 row.meeting_id,
                 style=None if row.you_prepared else "primary",
             ),
-            button("home_agenda", "Agenda", row.meeting_id),
-            button("prompt_skip", "Skip", row.meeting_id),
+            button(Action.HOME_AGENDA, "Agenda", row.meeting_id),
+            button(Action.PROMPT_SKIP, "Skip", row.meeting_id),
         ),
     ]
 
@@ -101,8 +102,12 @@ def home_view(facts: HomeFacts) -> dict[str, Any]:
             blocks.append(
                 actions(
                     f"invitation:{invitation.pairing_id}",
-                    button("invitation_accept", "Accept", invitation.pairing_id, style="primary"),
-                    button("invitation_suggest", "Suggest another time", invitation.pairing_id),
+                    button(
+                        Action.INVITATION_ACCEPT, "Accept", invitation.pairing_id, style="primary"
+                    ),
+                    button(
+                        Action.INVITATION_SUGGEST, "Suggest another time", invitation.pairing_id
+                    ),
                 )
             )
         blocks += _more(len(facts.invitations) - INVITATIONS_SHOWN, "they are in your DMs")
@@ -129,7 +134,7 @@ def home_view(facts: HomeFacts) -> dict[str, Any]:
         for item in facts.items[:ITEMS_SHOWN]:
             due = f" (by {item.due:%d %b})" if item.due else ""
             block = text_blocks(f"With <@{item.other_id}>{due}: ", item.text[:2000])[0]
-            block["accessory"] = button("action_done", "Done", item.item_id)
+            block["accessory"] = button(Action.ACTION_DONE, "Done", item.item_id)
             blocks.append(block)
         blocks += _more(len(facts.items) - ITEMS_SHOWN, "tick these off to see the rest")
     if facts.history:

@@ -18,6 +18,7 @@ from bot.domain.preferences import (
     WorkingHours,
 )
 from bot.domain.recurrence import WEEKDAYS
+from bot.slack.ids import Form
 from bot.slack.views import Block, State, input_block, modal, option, section
 from bot.slack.views import state_value as value
 
@@ -75,7 +76,7 @@ def questions_blocks(
 
 def questions_form(preferences: Preferences) -> dict[str, Any]:
     blocks = questions_blocks(preferences.member_questions, preferences.leader_questions)
-    return modal("questions_form", "Your questions", "Save", blocks=blocks)
+    return modal(Form.QUESTIONS, "Your questions", "Save", blocks=blocks)
 
 
 def read_questions(state: State) -> tuple[tuple[q.Question, ...] | None, ...]:
@@ -110,7 +111,7 @@ def settings_form(preferences: Preferences) -> dict[str, Any]:
     if hours.days:
         workdays["initial_options"] = [days[n] for n in sorted(hours.days)]
     return modal(
-        "settings_form",
+        Form.SETTINGS,
         "Settings",
         "Save",
         blocks=[

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.models.messages import DateLink
 
 from bot.domain.recurrence import WEEKDAYS, Described
+from bot.slack.ids import Action, Form
 from bot.slack.mrkdwn import escape, quote_inline
 
 Block = dict[str, Any]
@@ -144,8 +145,8 @@ def invitation_blocks(pairing_id: int, leader_id: str, described: Described, fir
         },
         actions(
             "invitation",
-            button("invitation_accept", "Accept", pairing_id, style="primary"),
-            button("invitation_suggest", "Suggest another time", pairing_id),
+            button(Action.INVITATION_ACCEPT, "Accept", pairing_id, style="primary"),
+            button(Action.INVITATION_SUGGEST, "Suggest another time", pairing_id),
         ),
     ]
 
@@ -246,7 +247,7 @@ def cancel_confirm_blocks(pairing_id: int, other_id: str) -> list[Block]:
             f"End your regular 1:1 with <@{other_id}>? Upcoming meetings are cancelled; what "
             "you both wrote is kept, private to the two of you. They'll be told kindly."
         ),
-        actions("cancel", button("pairing_end", "End the 1:1", pairing_id, style="danger")),
+        actions("cancel", button(Action.PAIRING_END, "End the 1:1", pairing_id, style="danger")),
     ]
 
 
@@ -350,7 +351,7 @@ def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
     days = [option(day, day) for day in WEEKDAYS]
     minutes = [option(str(n), f"{n} minutes") for n in FORM_MINUTES]
     return modal(
-        "schedule_form",
+        Form.SCHEDULE,
         "Schedule a 1:1",
         "Invite",
         blocks=[
@@ -408,7 +409,7 @@ def zone_changed_blocks(
 
 def suggest_form(pairing_id: int, current: str) -> dict[str, Any]:
     return modal(
-        "suggest_form",
+        Form.SUGGEST,
         "Suggest another time",
         "Suggest",
         private_metadata=str(pairing_id),
@@ -437,8 +438,8 @@ def proposal_blocks(
         ),
         actions(
             "proposal",
-            button("proposal_accept", "Accept", pairing_id, style="primary"),
-            button("proposal_decline", "Keep my time", pairing_id),
+            button(Action.PROPOSAL_ACCEPT, "Accept", pairing_id, style="primary"),
+            button(Action.PROPOSAL_DECLINE, "Keep my time", pairing_id),
         ),
     ]
 
@@ -513,15 +514,15 @@ def prompt_blocks(
             "block_id": "prompt",
             "elements": [
                 button(
-                    "prompt_answer",
+                    Action.PROMPT_ANSWER,
                     "Change answers" if answered else "Answer",
                     meeting_id,
                     style=None if answered else "primary",
                 ),
-                button("prompt_skip", "Skip this one", meeting_id),
+                button(Action.PROMPT_SKIP, "Skip this one", meeting_id),
                 {
                     "type": "static_select",
-                    "action_id": "prompt_snooze",
+                    "action_id": Action.PROMPT_SNOOZE,
                     "placeholder": {"type": "plain_text", "text": "Remind me later"},
                     "options": [
                         option(f"{meeting_id}:{key}", label) for key, label in SNOOZE_CHOICES
@@ -550,7 +551,7 @@ def answer_form(
                 element["initial_value"] = str(current)
         blocks.append(input_block(key, question[:2000], element, optional=True))
     return modal(
-        "answer_form",
+        Form.ANSWER,
         "Before your 1:1",
         "Save",
         private_metadata=str(meeting_id),
@@ -564,7 +565,7 @@ def nudge_blocks(meeting_id: int, other_id: str, starts_at: datetime) -> list[Bl
             f"Your 1:1 with <@{other_id}> is {date_token(starts_at)}. A couple of minutes on "
             "the questions above will make it better."
         ),
-        actions("nudge", button("prompt_answer", "Answer", meeting_id, style="primary")),
+        actions("nudge", button(Action.PROMPT_ANSWER, "Answer", meeting_id, style="primary")),
     ]
 
 
@@ -599,7 +600,7 @@ def items_blocks(items: list[tuple[int, str, str, str | None]]) -> list[Block]:
     for item_id, owner, text, due in items[:10]:
         by = f" (by {due})" if due else ""
         block = text_blocks(f"<@{owner}>{by}: ", text)[0]
-        block["accessory"] = button("action_done", "Done", item_id)
+        block["accessory"] = button(Action.ACTION_DONE, "Done", item_id)
         blocks.append(block)
     if len(items) > 10:
         blocks += section(f"…and {len(items) - 10} more")
@@ -615,8 +616,8 @@ def followup_blocks(meeting_id: int, other_id: str, leader: bool) -> list[Block]
         ),
         actions(
             "followup",
-            button("followup_notes", "Add notes", meeting_id, style="primary"),
-            button("followup_missed", "We didn't meet", meeting_id),
+            button(Action.FOLLOWUP_NOTES, "Add notes", meeting_id, style="primary"),
+            button(Action.FOLLOWUP_MISSED, "We didn't meet", meeting_id),
         ),
     ]
 
@@ -655,7 +656,7 @@ def notes_form(meeting_id: int, me: str, other: str, leader: bool) -> dict[str, 
             ),
         )
     return modal(
-        "notes_form",
+        Form.NOTES,
         "After your 1:1",
         "Save",
         private_metadata=str(meeting_id),
@@ -669,7 +670,7 @@ def topic_form(text: str) -> dict[str, Any]:
         option("private", "Private: just me"),
     ]
     return modal(
-        "topic_form",
+        Form.TOPIC,
         "Add to next 1:1",
         "Add",
         blocks=[
@@ -717,4 +718,6 @@ def turn_reply(answered: Any, following: Any) -> str:
 
 
 def answer_button(meeting_id: int) -> Block:
-    return actions("prepare", button("prompt_answer", "Answer now", meeting_id, style="primary"))
+    return actions(
+        "prepare", button(Action.PROMPT_ANSWER, "Answer now", meeting_id, style="primary")
+    )
