@@ -19,9 +19,9 @@ from sqlalchemy import Engine
 from bot import crypto, models
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery.outbox import Outbox
 from bot.deps import Deps
 from bot.installations import bot_tokens, installation_store
-from bot.jobs.outbox import Outbox
 from bot.slack import manifest, messages, register_listeners
 
 INSTALL_PATH = "/slack/install"

@@ -148,7 +148,7 @@ def _migrate(_args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from bot import web
     from bot.app import create_app, make_outbox
-    from bot.jobs import scheduler
+    from bot.delivery import scheduler
 
     settings = _settings()
     transport: Transport = args.transport or settings.default_transport()
@@ -218,7 +218,7 @@ def _connect_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
 
 def _tick(args: argparse.Namespace) -> int:
     from bot.app import make_outbox
-    from bot.jobs import housekeeping
+    from bot.delivery import housekeeping
 
     settings = _settings()
     settings.require_token()

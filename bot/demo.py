@@ -24,8 +24,8 @@ from bot import db, web
 from bot.app import create_app, make_outbox
 from bot.clock import SimulatedClock
 from bot.config import Settings
-from bot.jobs import housekeeping
-from bot.jobs.outbox import Outbox
+from bot.delivery import housekeeping
+from bot.delivery.outbox import Outbox
 from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
 from bot.simulator.render import Reader, wrap
 from bot.simulator.webapi import Call

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.jobs.outbox import Outbox
+from bot.delivery.outbox import Outbox
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from bot import db, models
 from bot.app import make_client
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
-from bot.jobs import outbox
+from bot.delivery import outbox
 from bot.slack import manifest
 
 # Passes run every 30 s; a delivery this late means nothing is running them.

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.delivery.outbox import Planned
 from bot.domain import preferences
 from bot.domain.pairings import SchedulingError
 from bot.domain.preferences import (
@@ -27,7 +28,6 @@ from bot.domain.questions import (
     Role,
     questions_for,
 )
-from bot.jobs.outbox import Planned
 from bot.models import (
     Answer,
     Delivery,

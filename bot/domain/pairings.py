@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.delivery.outbox import Planned, enqueue_returning_id
 from bot.domain import preferences
 from bot.domain.recurrence import (
     Cadence,
@@ -23,7 +24,6 @@ from bot.domain.recurrence import (
     describe_for,
     occurrences,
 )
-from bot.jobs.outbox import Planned, enqueue_returning_id
 from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus
 
 MEETINGS_AHEAD = 3

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.delivery.outbox import Planned
 from bot.domain import pairings
 from bot.domain.pairings import SchedulingError
 from bot.domain.preferences import plan_summary, profile
-from bot.jobs.outbox import Planned
 from bot.models import Pairing, PairingStatus, Profile
 
 MAX_AWAY = timedelta(days=366)

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.delivery.outbox import Planned
 from bot.domain import checkins, pairings, preferences
-from bot.jobs.outbox import Planned
 from bot.models import (
     ActionItem,
     Answer,

@@ -11,10 +11,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.domain import checkins, notes, pairings, preferences
 from bot.domain.recurrence import parse_schedule
-from bot.jobs.outbox import enqueue
 from bot.models import Meeting
 from bot.slack import home, home_views, views
 from bot.slack.ids import Action

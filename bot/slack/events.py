@@ -12,11 +12,11 @@ from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.delivery.outbox import enqueue_returning_id
 from bot.deps import Deps
 from bot.domain import checkins, pairings, profiles
 from bot.domain.pairings import Status
 from bot.domain.recurrence import is_zone
-from bot.jobs.outbox import enqueue_returning_id
 from bot.models import Meeting, ProcessedEvent
 from bot.slack import home, messages, payloads, people, views
 

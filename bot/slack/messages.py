@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.delivery.outbox import Message, Planned, Planner, Renderer
 from bot.domain import checkins, notes, pairings, preferences, summary
 from bot.domain.recurrence import occurrences, parse_schedule
-from bot.jobs.outbox import Message, Planned, Planner, Renderer
 from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
 from bot.slack import summary_views, views
 

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.jobs.outbox import Message, Outbox
+from bot.delivery.outbox import Message, Outbox
 from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
 from bot.simulator import BOT_TOKEN
 from bot.slack import messages

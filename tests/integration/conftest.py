@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from bot.app import make_outbox
 from bot.config import Settings
-from bot.jobs.outbox import Outbox
+from bot.delivery.outbox import Outbox
 from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
 from tests.conftest import InstantClock
 from tests.integration import ExpectLog

@@ -24,7 +24,7 @@ from freezegun.api import real_perf_counter
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.jobs.outbox import Outbox
+from bot.delivery.outbox import Outbox
 from bot.models import Profile
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.client import Response

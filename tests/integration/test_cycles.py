@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot import cli
 from bot.config import Settings
-from bot.jobs.outbox import Outbox
+from bot.delivery.outbox import Outbox
 from bot.models import ActionItem, Meeting, MeetingStatus, Note
 from bot.simulator import SlackClient, SlackSimulator
 from tests.integration.test_dm_replies import reply

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.jobs.outbox import Outbox
+from bot.delivery.outbox import Outbox
 from bot.models import Answer
 from bot.simulator import SlackClient, SlackSimulator
 from tests.integration.test_prompts import (

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
-from bot.jobs import housekeeping
+from bot.delivery import housekeeping
 from bot.models import ProcessedEvent
 from bot.simulator import SlackClient
 from tests.integration import ExpectLog

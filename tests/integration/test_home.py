@@ -11,9 +11,9 @@ from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot.delivery.outbox import Outbox
 from bot.domain.home import HomeFacts, Invitation, Item, Past, Upcoming
 from bot.domain.recurrence import Described
-from bot.jobs.outbox import Outbox
 from bot.models import ActionItem, Meeting, MeetingStatus, Pairing, PairingStatus, Profile
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import view_errors

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.jobs.outbox import Outbox
+from bot.delivery.outbox import Outbox
 from bot.models import Delivery, DeliveryState, Meeting, Pairing, PairingStatus
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.jobs.outbox import Outbox
+from bot.delivery.outbox import Outbox
 from bot.models import Delivery, DeliveryState, Profile
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import view_errors

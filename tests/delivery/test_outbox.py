@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.jobs import outbox as outbox_module
-from bot.jobs.outbox import Message, Outbox, PassReport, Planned, Policy, _Outcome, enqueue
+from bot.delivery import outbox as outbox_module
+from bot.delivery.outbox import Message, Outbox, PassReport, Planned, Policy, _Outcome, enqueue
 from bot.models import Delivery, DeliveryState
 from bot.simulator import BOT_TOKEN, SlackSimulator
 from tests.conftest import InstantClock

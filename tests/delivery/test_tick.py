@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.jobs.outbox import Planned, Policy, enqueue
+from bot.delivery.outbox import Planned, Policy, enqueue
 from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
 from bot.simulator import BOT_TOKEN, SlackSimulator
 

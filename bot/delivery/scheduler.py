@@ -10,8 +10,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from bot.jobs import housekeeping
-from bot.jobs.outbox import Outbox
+from bot.delivery import housekeeping
+from bot.delivery.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 

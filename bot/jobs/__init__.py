@@ -1,1 +1,0 @@
-"""Scheduled work: the in-process trigger and the jobs it runs."""
