@@ -16,8 +16,7 @@ from bot.delivery.outbox import Outbox
 from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
 from tests.conftest import InstantClock
 from tests.integration import ExpectLog
-from tests.integration.test_prompts import CAROL
-from tests.integration.test_schedule import BART, dm_of, schedule
+from tests.integration.drive import BART, CAROL, dm_of, schedule
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from bot.delivery.outbox import Outbox
 from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus, Profile
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
-from tests.integration.test_schedule import ADA, BART, NOW, dm_of, schedule, text_of
+from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, text_of
 
 CAROL = "UCAROL00001"
 

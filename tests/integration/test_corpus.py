@@ -29,8 +29,7 @@ from bot.models import Profile
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.client import Response
 from tests.integration import ExpectLog
-from tests.integration.test_dm_replies import saved
-from tests.integration.test_prompts import ADA, BART, CAROL, FIRST, prompt_of
+from tests.integration.drive import ADA, BART, CAROL, FIRST, prompt_of, saved
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 SLACK_TIMEOUT = 3.0

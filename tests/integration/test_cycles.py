@@ -19,18 +19,20 @@ from bot.config import Settings
 from bot.delivery.outbox import Outbox
 from bot.models import ActionItem, Meeting, MeetingStatus, Note
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.test_dm_replies import reply
-from tests.integration.test_prompts import (
+from tests.integration.drive import (
     ADA,
     BART,
     FIRST,
     WEEK,
     answer,
+    dm_of,
     kind_of,
     prompt_of,
+    record_notes,
+    reply,
+    text_of,
     thread_replies,
 )
-from tests.integration.test_schedule import dm_of, text_of
 
 
 def kinds(simulator: SlackSimulator, user: str) -> list[str]:
@@ -39,21 +41,6 @@ def kinds(simulator: SlackSimulator, user: str) -> list[str]:
         for m in simulator.messages("D" + user[1:])
         if "metadata" in m
     ]
-
-
-def record_notes(slack: SlackClient, simulator: SlackSimulator, user: str, **fields) -> None:
-    (followup,) = thread_replies(simulator, user, "followup")[-1:]
-    slack.block_action(user, "followup_notes", followup["blocks"][-1]["elements"][0]["value"])
-    view = simulator.calls_to("views.open")[-1].response["view"]
-    values = {}
-    for key, value in fields.items():
-        if key == "owner":
-            values[key] = {key: {"selected_option": {"value": value}}}
-        elif key == "due":
-            values[key] = {key: {"selected_date": value}}
-        else:
-            values[key] = {key: {"value": value}}
-    assert slack.view_submission(user, view, values).body == b""
 
 
 def tick(monkeypatch: pytest.MonkeyPatch, settings: Settings, at: datetime) -> str:

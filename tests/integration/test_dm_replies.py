@@ -12,17 +12,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.outbox import Outbox
 from bot.models import Answer
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.test_prompts import (
-    ADA,
-    BART,
-    FIRST,
-    WEEK,
-    prompt_of,
-)
-
-
-def reply(slack: SlackClient, user: str, text: str, event_id: str, **kw) -> None:
-    assert slack.direct_message(user, text, event_id=event_id, **kw).status == 200
+from tests.integration.drive import ADA, BART, FIRST, WEEK, prompt_of, reply, saved
 
 
 def bot_said(simulator: SlackSimulator, user: str) -> str:
@@ -36,12 +26,6 @@ def bot_said(simulator: SlackSimulator, user: str) -> str:
         )
     ]
     return posts[-1].args["text"]
-
-
-def saved(engine: Engine, user: str) -> dict:
-    with Session(engine) as session:
-        rows = session.scalars(select(Answer).where(Answer.author_id == user))
-        return {a.question: a.mood if a.mood is not None else a.text for a in rows}
 
 
 def test_one_question_at_a_time_with_skip_and_resume(

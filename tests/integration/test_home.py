@@ -18,34 +18,20 @@ from bot.models import ActionItem, Meeting, MeetingStatus, Pairing, PairingStatu
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import view_errors
 from bot.slack.home_views import home_view
-from tests.integration.test_cycles import record_notes
-from tests.integration.test_prompts import (
+from tests.integration.drive import (
     ADA,
     BART,
     CAROL,
     FIRST,
+    buttons,
+    dm_of,
+    home_of,
+    opened,
     prompt_of,
+    record_notes,
+    schedule,
+    text_of,
 )
-from tests.integration.test_schedule import dm_of, schedule, text_of
-
-
-def opened(slack: SlackClient, user: str, event_id: str) -> None:
-    event = {"type": "app_home_opened", "user": user, "channel": "D" + user[1:], "tab": "home"}
-    assert slack.event(event, event_id=event_id).status == 200
-
-
-def home_of(simulator: SlackSimulator, user: str) -> dict:
-    view = simulator.views[f"home-{user}"]
-    assert view_errors(view) == []
-    return view
-
-
-def buttons(view: dict, action_id: str) -> list[dict]:
-    found = []
-    for block in view["blocks"]:
-        elements = [*block.get("elements", []), block.get("accessory") or {}]
-        found += [e for e in elements if e.get("action_id") == action_id]
-    return found
 
 
 def test_opening_the_home_shows_an_invitation_to_accept_from_there(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from freezegun import freeze_time
 from sqlalchemy import Engine, select
@@ -12,33 +12,19 @@ from sqlalchemy.orm import Session
 from bot.delivery.outbox import Outbox
 from bot.models import Answer, Delivery, DeliveryState
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.test_schedule import ADA, BART, NOW, dm_of, text_of
-
-CAROL = "UCAROL00001"
-FIRST = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # Tuesday 10:00 New York
-WEEK = timedelta(days=7)
-
-
-def kind_of(message: dict) -> str | None:
-    """The delivery kind of a scheduled message; None for a conversational reply."""
-    return message.get("metadata", {}).get("event_payload", {}).get("kind")
-
-
-def prompt_of(simulator: SlackSimulator, user: str) -> dict:
-    found = [m for m in dm_of(simulator, user) if kind_of(m) == "prompt"]
-    assert found, f"no prompt for {user}"
-    return found[-1]
-
-
-def answer(slack: SlackClient, simulator: SlackSimulator, user: str, prompt: dict, **given):
-    meeting_id = prompt["blocks"][-1]["elements"][0]["value"]
-    slack.block_action(user, "prompt_answer", meeting_id)
-    view = simulator.calls_to("views.open")[-1].response["view"]
-    values = {
-        key: {key: {"selected_option": {"value": str(v)}} if key == "mood" else {"value": v}}
-        for key, v in given.items()
-    }
-    return slack.view_submission(user, view, values)
+from tests.integration.drive import (
+    ADA,
+    BART,
+    CAROL,
+    FIRST,
+    NOW,
+    WEEK,
+    answer,
+    dm_of,
+    prompt_of,
+    text_of,
+    thread_replies,
+)
 
 
 def test_both_get_one_prompt_a_day_ahead_and_the_first_asks_one_open_question(
@@ -140,10 +126,6 @@ def test_skip_this_one_from_the_prompt(
         pair.block_action(BART, "prompt_skip", prompt["blocks"][-1]["elements"][1]["value"])
         assert "Skipped the 1:1" in json.dumps(simulator.responses[-1])
     assert f"<@{BART}> is skipping your 1:1" in text_of(dm_of(simulator, ADA)[-1]["blocks"])
-
-
-def thread_replies(simulator: SlackSimulator, user: str, kind: str) -> list[dict]:
-    return [m for m in dm_of(simulator, user) if kind_of(m) == kind]
 
 
 def test_one_nudge_in_the_thread_only_to_whoever_has_not_answered(

@@ -18,35 +18,12 @@ from bot.models import Delivery, DeliveryState, Meeting, Pairing, PairingStatus
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
 from tests.integration import ExpectLog
-
-ADA, BART = "UADA0000001", "UBART000001"
-NOW = "2026-11-24T14:00:00Z"  # Tuesday, 09:00 in New York, 15:00 in Warsaw
-
-
-def text_of(blocks: list[dict]) -> str:
-    def words(element: dict) -> str:
-        text = element.get("text", "")
-        return text.get("text", "") if isinstance(text, dict) else text
-
-    return "\n".join(
-        words(block) + " ".join(words(e) for e in block.get("elements", [])) for block in blocks
-    )
-
-
-def schedule(slack: SlackClient, text: str, user: str = ADA) -> dict:
-    body = slack.command(user, f"schedule {text}")
-    assert body["response_type"] == "ephemeral"
-    assert block_errors(body["blocks"]) == []
-    return body
+from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, text_of
 
 
 def count(engine: Engine, model: type) -> int:
     with Session(engine) as session:
         return session.scalar(select(func.count()).select_from(model))
-
-
-def dm_of(simulator: SlackSimulator, user: str) -> list[dict]:
-    return simulator.messages("D" + user[1:])
 
 
 @freeze_time(NOW)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Pairing
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.test_schedule import ADA, BART, NOW, dm_of, text_of
+from tests.integration.drive import ADA, BART, NOW, dm_of, text_of
 
 
 def open_form(slack: SlackClient, simulator: SlackSimulator, text: str = "schedule") -> dict:

@@ -15,53 +15,19 @@ from bot.delivery.outbox import Outbox
 from bot.models import Delivery, DeliveryState, Profile
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import view_errors
-from tests.integration.test_prompts import (
+from tests.integration.drive import (
     ADA,
     BART,
     FIRST,
     WEEK,
+    opened_form,
     prompt_of,
+    state_of,
+    text_of,
     thread_replies,
 )
-from tests.integration.test_schedule import text_of
 
 HOSTILE = "<!channel> What would make <@UADA0000001> & co. better?"
-
-
-def opened_form(slack: SlackClient, simulator: SlackSimulator, user: str, text: str) -> dict:
-    opened = len(simulator.calls_to("views.open"))
-    assert slack.command(user, text) == {}  # a form opened instead of a reply
-    assert len(simulator.calls_to("views.open")) == opened + 1
-    view = simulator.calls_to("views.open")[-1].response["view"]
-    assert view_errors(view) == []
-    return view
-
-
-def state_of(view: dict, **changes) -> dict:
-    """The form's state as Slack would submit it untouched, with `changes` typed in."""
-    values: dict = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        key, element = block["block_id"], block["element"]
-        kind = element["type"]
-        wanted = changes.get(key)
-        if kind == "static_select":
-            chosen = wanted if wanted is not None else element["initial_option"]["value"]
-            values[key] = {key: {"type": kind, "selected_option": {"value": chosen}}}
-        elif kind == "timepicker":
-            values[key] = {key: {"type": kind, "selected_time": wanted or element["initial_time"]}}
-        elif kind == "checkboxes":
-            ticked = (
-                wanted
-                if wanted is not None
-                else [o["value"] for o in element.get("initial_options", [])]
-            )
-            values[key] = {key: {"type": kind, "selected_options": [{"value": v} for v in ticked]}}
-        else:
-            text = wanted if wanted is not None else element.get("initial_value", "")
-            values[key] = {key: {"type": kind, "value": text}}
-    return values
 
 
 def profile_of(engine: Engine, user: str) -> Profile | None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Pairing, PairingStatus
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.test_schedule import ADA, BART, NOW, dm_of, schedule, text_of
+from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, text_of
 
 
 def invited(slack: SlackClient, simulator: SlackSimulator) -> tuple[dict, str]:

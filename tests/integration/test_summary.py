@@ -13,9 +13,18 @@ from bot.delivery.outbox import Outbox
 from bot.models import Delivery, DeliveryState
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
-from tests.integration.test_prompts import answer, kind_of, prompt_of
-from tests.integration.test_schedule import ADA, BART, dm_of, schedule, text_of
-from tests.integration.test_settings import opened_form, state_of
+from tests.integration.drive import (
+    ADA,
+    BART,
+    answer,
+    dm_of,
+    kind_of,
+    opened_form,
+    prompt_of,
+    schedule,
+    state_of,
+    text_of,
+)
 
 # New York leaves daylight saving on Sunday 1 November 2026: 09:00 is 13:00 UTC before it
 # and 14:00 UTC after.

@@ -12,15 +12,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.outbox import Outbox
 from bot.models import Topic
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.test_prompts import (
-    ADA,
-    BART,
-    CAROL,
-    FIRST,
-    answer,
-    prompt_of,
-    thread_replies,
-)
+from tests.integration.drive import ADA, BART, CAROL, FIRST, answer, prompt_of, thread_replies
 
 
 def say(slack: SlackClient, user: str, text: str) -> str:

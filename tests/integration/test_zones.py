@@ -8,8 +8,7 @@ from freezegun import freeze_time
 
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.render import Reader
-from tests.integration.test_home import home_of, opened
-from tests.integration.test_schedule import ADA, dm_of, schedule, text_of
+from tests.integration.drive import ADA, dm_of, home_of, opened, schedule, text_of
 
 KENJI = "UKENJI00001"
 # Tuesday 19:00 in New York is Wednesday 09:00 in Tokyo in winter; New York's summer time
