@@ -41,13 +41,14 @@ class Status:
     @classmethod
     def from_slack(cls, profile: Mapping[str, Any]) -> Status:
         try:
-            expires_at = datetime.fromtimestamp(int(profile.get("status_expiration") or 0), UTC)
+            seconds = int(profile.get("status_expiration") or 0)
+            expires_at = datetime.fromtimestamp(seconds, UTC) if seconds > 0 else None
         except (TypeError, ValueError, OverflowError, OSError):  # not a time on any calendar
             expires_at = None
         return cls(
             text=str(profile.get("status_text") or ""),
             emoji=str(profile.get("status_emoji") or ""),
-            expires_at=expires_at if expires_at and expires_at.timestamp() > 0 else None,
+            expires_at=expires_at,
         )
 
 
