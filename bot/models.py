@@ -217,7 +217,7 @@ class Profile(Base):
     """What we keep about one person in a workspace: their last known Slack timezone (to
     notice when it changes) and status, when they are away (no prompts or nudges until
     `away_until`, a local date, inclusive, in every 1:1 they are in), and their settings.
-    `bot.domain.preferences` reads the settings; a person without a row has the defaults."""
+    `bot.people.service` reads the settings; a person without a row has the defaults."""
 
     __tablename__ = "profiles"
     __table_args__ = (UniqueConstraint("team_id", "user_id"),)

@@ -1,4 +1,4 @@
-"""Slack glue: thin listeners that call `bot.domain` and render with `bot.slack.views`."""
+"""Slack glue: thin listeners that call the feature services and render with `bot.slack.views`."""
 
 from __future__ import annotations
 

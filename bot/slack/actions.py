@@ -11,12 +11,16 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.checkins import service as checkins
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.domain import checkins, notes, pairings, preferences
-from bot.domain.recurrence import parse_schedule
+from bot.home import blocks as home_views
 from bot.models import Meeting
-from bot.slack import home, home_views, views
+from bot.notes import service as notes
+from bot.people import service as preferences
+from bot.scheduling import service as pairings
+from bot.scheduling.cadence import parse_schedule
+from bot.slack import home, views
 from bot.slack.ids import Action
 from bot.slack.mrkdwn import escape
 from bot.slack.payloads import read_id

@@ -1,4 +1,4 @@
-"""The `/oneonone` slash command: read the subcommand, call the domain, answer ephemerally."""
+"""The `/oneonone` slash command: read the subcommand, call the services, answer ephemerally."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.domain import notes, pairings, profiles
-from bot.domain.recurrence import CadenceError, describe_for, occurrences, parse_schedule
-from bot.slack import home, messages, payloads, people, settings_views, views
+from bot.notes import service as notes
+from bot.people import blocks as settings_views
+from bot.people import profiles
+from bot.scheduling import service as pairings
+from bot.scheduling.cadence import CadenceError, describe_for, occurrences, parse_schedule
+from bot.slack import home, messages, payloads, people, views
 from bot.slack.views import COMMAND, help_blocks
 
 logger = logging.getLogger(__name__)

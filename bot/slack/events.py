@@ -12,12 +12,14 @@ from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.checkins import service as checkins
 from bot.delivery.outbox import enqueue_returning_id
 from bot.deps import Deps
-from bot.domain import checkins, pairings, profiles
-from bot.domain.pairings import Status
-from bot.domain.recurrence import is_zone
 from bot.models import Meeting, ProcessedEvent
+from bot.people import profiles
+from bot.scheduling import service as pairings
+from bot.scheduling.cadence import is_zone
+from bot.scheduling.service import Status
 from bot.slack import home, messages, payloads, people, views
 
 logger = logging.getLogger(__name__)

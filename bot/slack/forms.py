@@ -10,12 +10,16 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.checkins import service as checkins
 from bot.deps import Deps
-from bot.domain import checkins, notes, pairings, preferences
-from bot.domain.preferences import SettingsError
-from bot.domain.recurrence import CadenceError, describe_for, parse_schedule
 from bot.models import Pairing
-from bot.slack import commands, home, messages, payloads, people, settings_views, views
+from bot.notes import service as notes
+from bot.people import blocks as settings_views
+from bot.people import service as preferences
+from bot.people.service import SettingsError
+from bot.scheduling import service as pairings
+from bot.scheduling.cadence import CadenceError, describe_for, parse_schedule
+from bot.slack import commands, home, messages, payloads, people, views
 from bot.slack.ids import Form, Shortcut
 from bot.slack.views import state_value
 

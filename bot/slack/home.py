@@ -16,10 +16,16 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.checkins import service as checkins
 from bot.deps import Deps
-from bot.domain import checkins, home, pairings, preferences, profiles
+from bot.home import blocks as home_views
+from bot.home import service as home
 from bot.models import Profile
-from bot.slack import home_views, messages, settings_views
+from bot.people import blocks as settings_views
+from bot.people import profiles
+from bot.people import service as preferences
+from bot.scheduling import service as pairings
+from bot.slack import messages
 from bot.slack.ids import Action
 from bot.slack.payloads import read_id, team_of
 from bot.slack.people import person

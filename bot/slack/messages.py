@@ -1,5 +1,5 @@
 """The outbox's messages: how each kind of delivery is rendered, from current data, at send
-time. Block Kit comes from `bot.slack.views`; the rules from `bot.domain`."""
+time. Block Kit comes from `bot.slack.views`; the rules from the feature services."""
 
 from __future__ import annotations
 
@@ -8,11 +8,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.checkins import service as checkins
 from bot.delivery.outbox import Message, Planned, Planner, Renderer
-from bot.domain import checkins, notes, pairings, preferences, summary
-from bot.domain.recurrence import occurrences, parse_schedule
 from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
-from bot.slack import summary_views, views
+from bot.notes import service as notes
+from bot.people import service as preferences
+from bot.scheduling import service as pairings
+from bot.scheduling.cadence import occurrences, parse_schedule
+from bot.slack import views
+from bot.summary import blocks as summary_views
+from bot.summary import service as summary
 
 
 def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Message | None:

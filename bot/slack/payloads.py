@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.domain.pairings import SchedulingError
+from bot.scheduling.service import SchedulingError
 
 MAX_ID = 2**31 - 1  # our ids are INTEGER columns
 _DIGITS = re.compile(r"[1-9][0-9]{0,9}")

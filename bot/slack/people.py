@@ -7,7 +7,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain import pairings
+from bot.scheduling import service as pairings
 
 
 def person(client: WebClient, user_id: str) -> pairings.Person:

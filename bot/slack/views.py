@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_sdk.models.messages import DateLink
 
-from bot.domain.recurrence import WEEKDAYS, Described
+from bot.scheduling.cadence import WEEKDAYS, Described
 from bot.slack.ids import Action, Form
 from bot.slack.mrkdwn import escape, quote_inline
 

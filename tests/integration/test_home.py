@@ -12,12 +12,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import Outbox
-from bot.domain.home import HomeFacts, Invitation, Item, Past, Upcoming
-from bot.domain.recurrence import Described
+from bot.home.blocks import home_view
+from bot.home.service import HomeFacts, Invitation, Item, Past, Upcoming
 from bot.models import ActionItem, Meeting, MeetingStatus, Pairing, PairingStatus, Profile
+from bot.scheduling.cadence import Described
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import view_errors
-from bot.slack.home_views import home_view
 from tests.integration.drive import (
     ADA,
     BART,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.questions import (
+from bot.checkins.questions import (
     LEADER_QUESTIONS,
     MEMBER_QUESTIONS,
     MOOD,

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.checkins import service as checkins
 from bot.delivery.outbox import Planned
-from bot.domain import checkins, pairings, preferences
 from bot.models import (
     ActionItem,
     Answer,
@@ -28,6 +28,8 @@ from bot.models import (
     PairingStatus,
     Profile,
 )
+from bot.people import service as preferences
+from bot.scheduling import service as pairings
 
 WEEK = timedelta(days=7)
 MOOD_MEETINGS = 8

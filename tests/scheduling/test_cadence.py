@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.recurrence import (
+from bot.scheduling.cadence import (
     MAX_INTERVAL_WEEKS,
     ORDINALS,
     Cadence,

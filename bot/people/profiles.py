@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import Planned
-from bot.domain import pairings
-from bot.domain.pairings import SchedulingError
-from bot.domain.preferences import plan_summary, profile
 from bot.models import Pairing, PairingStatus, Profile
+from bot.people.service import plan_summary, profile
+from bot.scheduling import service as pairings
+from bot.scheduling.service import SchedulingError
 
 MAX_AWAY = timedelta(days=366)
 

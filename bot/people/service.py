@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.checkins.questions import Question, questions_from_json, questions_to_json
 from bot.db import insert_or_nothing
-from bot.domain.questions import Question, questions_from_json, questions_to_json
 from bot.models import Pairing, PairingStatus, Profile
 
 PROMPT_LEADS = (4, 8, 12, 24, 48, 72)  # hours before the meeting

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.checkins import nudge_times
-from bot.domain.preferences import Timeline, WorkingHours
+from bot.checkins.service import nudge_times
+from bot.people.service import Timeline, WorkingHours
 
 
 def local(moment: datetime | None, zone: str) -> str | None:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.checkins import nudge_times, status_says_away
-from bot.domain.preferences import (
+from bot.checkins.service import nudge_times, status_says_away
+from bot.people.service import (
     Preferences,
     SettingsError,
     SummaryTime,

@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.checkins import role_of
-from bot.domain.pairings import SchedulingError
-from bot.domain.questions import ANSWER_LIMIT, Role
+from bot.checkins.questions import ANSWER_LIMIT, Role
+from bot.checkins.service import role_of
 from bot.models import ActionItem, Meeting, MeetingStatus, Note, Pairing, Topic
+from bot.scheduling.service import SchedulingError
 
 ITEM_LIMIT = 300
 

@@ -10,9 +10,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain import checkins, pairings, profiles
-from bot.domain.recurrence import Described
+from bot.checkins import service as checkins
 from bot.models import ActionItem, Meeting, MeetingStatus, Pairing, PairingStatus
+from bot.people import profiles
+from bot.scheduling import service as pairings
+from bot.scheduling.cadence import Described
 
 HISTORY_MEETINGS = 4
 

@@ -11,23 +11,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.delivery.outbox import Planned
-from bot.domain import preferences
-from bot.domain.pairings import SchedulingError
-from bot.domain.preferences import (
-    MAX_PROMPT_LEAD,
-    SECOND_NUDGE_GAP,
-    Preferences,
-    Timeline,
-    WorkingHours,
-)
-from bot.domain.questions import (
+from bot.checkins.questions import (
     ANSWER_LIMIT,
     MOOD_RANGE,
     Question,
     Role,
     questions_for,
 )
+from bot.delivery.outbox import Planned
 from bot.models import (
     Answer,
     Delivery,
@@ -38,6 +29,15 @@ from bot.models import (
     PairingStatus,
     Profile,
 )
+from bot.people import service as preferences
+from bot.people.service import (
+    MAX_PROMPT_LEAD,
+    SECOND_NUDGE_GAP,
+    Preferences,
+    Timeline,
+    WorkingHours,
+)
+from bot.scheduling.service import SchedulingError
 
 PLAN_BATCH = 2000
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.domain.home import HomeFacts, Upcoming
+from bot.home.service import HomeFacts, Upcoming
 from bot.models import MeetingStatus
 from bot.slack.ids import Action
 from bot.slack.views import (

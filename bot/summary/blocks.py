@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.domain.summary import ItemFacts, MeetingFacts, PersonWeek, Summary
 from bot.models import MeetingStatus
 from bot.slack.mrkdwn import escape
 from bot.slack.views import Block, date_token, list_sections
+from bot.summary.service import ItemFacts, MeetingFacts, PersonWeek, Summary
 
 PEOPLE_SHOWN = 25
 ITEMS_SHOWN = 15

@@ -15,8 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import Planned, enqueue_returning_id
-from bot.domain import preferences
-from bot.domain.recurrence import (
+from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus
+from bot.people import service as preferences
+from bot.scheduling.cadence import (
     Cadence,
     Described,
     Frequency,
@@ -24,7 +25,6 @@ from bot.domain.recurrence import (
     describe_for,
     occurrences,
 )
-from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus
 
 MEETINGS_AHEAD = 3
 OPEN = (PairingStatus.INVITED, PairingStatus.ACTIVE, PairingStatus.PAUSED)

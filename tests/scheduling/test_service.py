@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain.pairings import Status
+from bot.scheduling.service import Status
 
 
 @pytest.mark.parametrize(

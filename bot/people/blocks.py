@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import time, timedelta
 from typing import Any
 
-from bot.domain import questions as q
-from bot.domain.preferences import (
+from bot.checkins import questions as q
+from bot.people.service import (
     AGENDA_LEADS,
     NUDGE_LEADS,
     PROMPT_LEADS,
@@ -17,7 +17,7 @@ from bot.domain.preferences import (
     Timeline,
     WorkingHours,
 )
-from bot.domain.recurrence import WEEKDAYS
+from bot.scheduling.cadence import WEEKDAYS
 from bot.slack.ids import Form
 from bot.slack.views import Block, State, input_block, modal, option, section
 from bot.slack.views import state_value as value

@@ -7,7 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.domain.summary import (
+from bot.models import MeetingStatus
+from bot.simulator.blockkit import block_errors
+from bot.summary.blocks import summary_blocks
+from bot.summary.service import (
     ItemFacts,
     MeetingFacts,
     PairFacts,
@@ -15,9 +18,6 @@ from bot.domain.summary import (
     mood_note,
     sparkline,
 )
-from bot.models import MeetingStatus
-from bot.simulator.blockkit import block_errors
-from bot.slack.summary_views import summary_blocks
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # Monday 09:00 in New York
 TODAY = date(2026, 11, 30)

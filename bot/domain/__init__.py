@@ -1,1 +1,0 @@
-"""Pure logic, no Slack and no I/O: recurrence, questions, check-ins, summaries."""
