@@ -20,10 +20,11 @@ from sqlalchemy import (
     UniqueConstraint,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, composite, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.crypto import PrivateText
+from bot.scheduling.cadence import Cadence
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -162,12 +163,19 @@ class Pairing(Base):
     status: Mapped[PairingStatus] = mapped_column(
         Enum(PairingStatus, native_enum=False, length=16, values_callable=_values)
     )
+    # The cadence, one value (`Cadence`) over these columns: `positions` holds the weeks of
+    # the month ("1,3", "-1") of a monthly weekday cadence, `monthday` the day of a monthly
+    # day-of-month one, `zone` an IANA name or a fixed offset such as "UTC+05:30".
     frequency: Mapped[str] = mapped_column(String(16))
-    interval: Mapped[int]
-    weekday: Mapped[int]
-    nth: Mapped[int]
+    weekday: Mapped[int | None]
     at: Mapped[time]
     zone: Mapped[str] = mapped_column(String(64))
+    interval: Mapped[int]
+    positions: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    monthday: Mapped[int | None]
+    cadence: Mapped[Cadence] = composite(
+        Cadence, "frequency", "weekday", "at", "zone", "interval", "positions", "monthday"
+    )
     start: Mapped[date]
     minutes: Mapped[int]
     created_at: Mapped[datetime]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot import crypto
 from bot.models import Meeting, MeetingStatus, Note, Pairing, PairingStatus
+from bot.scheduling.cadence import Cadence, Frequency
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 
@@ -21,12 +22,7 @@ def write_note(engine: Engine, words: str) -> int:
             leader_id="U1",
             member_id="U2",
             status=PairingStatus.ACTIVE,
-            frequency="weekly",
-            interval=1,
-            weekday=1,
-            nth=1,
-            at=time(10),
-            zone="UTC",
+            cadence=Cadence(Frequency.WEEKLY, 1, time(10), "UTC"),
             start=date(2026, 11, 24),
             minutes=30,
             created_at=NOW,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, or_, select, update
@@ -47,7 +47,7 @@ def prompt_subject(meeting: Meeting) -> str:
 
 
 def nudge_times(
-    starts_at: datetime, *, timeline: Timeline, hours: WorkingHours, tz: ZoneInfo
+    starts_at: datetime, *, timeline: Timeline, hours: WorkingHours, tz: tzinfo
 ) -> list[datetime]:
     """When to nudge someone who has not answered. Each nudge goes at its lead time before
     the meeting if that is in their working hours; otherwise at the latest working minute

@@ -9,8 +9,7 @@ The values live on `Profile`; this module turns them into plain values and back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.checkins.questions import Question, questions_from_json, questions_to_json
 from bot.db import insert_or_nothing
 from bot.models import Pairing, PairingStatus, Profile
+from bot.scheduling.zones import tzinfo_of
 
 PROMPT_LEADS = (4, 8, 12, 24, 48, 72)  # hours before the meeting
 NUDGE_LEADS = (2, 3, 4, 6, 8)  # hours before the meeting
@@ -44,11 +44,11 @@ class WorkingHours:
     end: time = time(18, 0)
     days: frozenset[int] = frozenset(range(5))
 
-    def contains(self, moment: datetime, tz: ZoneInfo) -> bool:
+    def contains(self, moment: datetime, tz: tzinfo) -> bool:
         local = moment.astimezone(tz)
         return local.weekday() in self.days and self.start <= local.time() < self.end
 
-    def next_opening(self, moment: datetime, tz: ZoneInfo) -> datetime:
+    def next_opening(self, moment: datetime, tz: tzinfo) -> datetime:
         """The first moment of working hours after `moment` (today's, if not begun yet)."""
         local = moment.astimezone(tz)
         day = local.date() if local.time() < self.start else local.date() + timedelta(days=1)
@@ -58,7 +58,7 @@ class WorkingHours:
             day += timedelta(days=1)
         return datetime.combine(day, self.start, tzinfo=tz).astimezone(UTC)
 
-    def latest_between(self, earliest: datetime, latest: datetime, tz: ZoneInfo) -> datetime | None:
+    def latest_between(self, earliest: datetime, latest: datetime, tz: tzinfo) -> datetime | None:
         """The last working minute in [earliest, latest], or None if there is none."""
         day = latest.astimezone(tz).date()
         while day >= earliest.astimezone(tz).date():
@@ -107,7 +107,7 @@ class SummaryTime:
         exist on a spring-forward day comes out moved forward by the gap (zoneinfo's fold=0)."""
         if not self.on:
             return None
-        tz = ZoneInfo(zone)
+        tz = tzinfo_of(zone)
         local = moment.astimezone(tz)
         day = local.date() + timedelta(days=(self.weekday - local.weekday()) % 7)
         for _ in range(3):
@@ -128,8 +128,8 @@ class Preferences:
     leader_questions: tuple[Question, ...] | None = None
 
     @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.zone)
+    def tz(self) -> tzinfo:
+        return tzinfo_of(self.zone)
 
 
 def _clock(minutes: int) -> time:

@@ -18,9 +18,7 @@ from bot.delivery.outbox import Planned, enqueue_returning_id
 from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus
 from bot.people import service as preferences
 from bot.scheduling.cadence import (
-    Cadence,
     Described,
-    Frequency,
     Schedule,
     describe_for,
     occurrences,
@@ -85,15 +83,7 @@ def pairing_id_of(subject: str) -> int | None:
 
 
 def schedule_of(pairing: Pairing) -> Schedule:
-    cadence = Cadence(
-        frequency=Frequency(pairing.frequency),
-        weekday=pairing.weekday,
-        at=pairing.at,
-        zone=pairing.zone,
-        interval=pairing.interval,
-        nth=pairing.nth,
-    )
-    return Schedule(cadence, pairing.start, pairing.minutes)
+    return Schedule(pairing.cadence, pairing.start, pairing.minutes)
 
 
 def cadence_for(
@@ -426,13 +416,7 @@ def reschedule(
 
 
 def _set_plan(pairing: Pairing, plan: Schedule) -> None:
-    cadence = plan.cadence
-    pairing.frequency = cadence.frequency.value
-    pairing.interval = cadence.interval
-    pairing.weekday = cadence.weekday
-    pairing.nth = cadence.nth
-    pairing.at = cadence.at
-    pairing.zone = cadence.zone
+    pairing.cadence = plan.cadence
     pairing.start = plan.start
     pairing.minutes = plan.minutes
 

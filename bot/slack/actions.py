@@ -19,7 +19,7 @@ from bot.models import Meeting
 from bot.notes import service as notes
 from bot.people import service as preferences
 from bot.scheduling import service as pairings
-from bot.scheduling.cadence import parse_schedule
+from bot.scheduling.grammar import parse_schedule
 from bot.slack import home, views
 from bot.slack.ids import Action
 from bot.slack.mrkdwn import escape

@@ -19,7 +19,8 @@ from bot.notes import service as notes
 from bot.people import blocks as settings_views
 from bot.people import profiles
 from bot.scheduling import service as pairings
-from bot.scheduling.cadence import CadenceError, describe_for, occurrences, parse_schedule
+from bot.scheduling.cadence import CadenceError, describe_for, occurrences
+from bot.scheduling.grammar import parse_schedule
 from bot.slack import home, messages, payloads, people, views
 from bot.slack.views import COMMAND, help_blocks
 

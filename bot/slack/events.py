@@ -18,8 +18,8 @@ from bot.deps import Deps
 from bot.models import Meeting, ProcessedEvent
 from bot.people import profiles
 from bot.scheduling import service as pairings
-from bot.scheduling.cadence import is_zone
 from bot.scheduling.service import Status
+from bot.scheduling.zones import is_zone
 from bot.slack import home, messages, payloads, people, views
 
 logger = logging.getLogger(__name__)

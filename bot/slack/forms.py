@@ -18,7 +18,8 @@ from bot.people import blocks as settings_views
 from bot.people import service as preferences
 from bot.people.service import SettingsError
 from bot.scheduling import service as pairings
-from bot.scheduling.cadence import CadenceError, describe_for, parse_schedule
+from bot.scheduling.cadence import CadenceError, describe_for
+from bot.scheduling.grammar import parse_schedule
 from bot.slack import commands, home, messages, payloads, people, views
 from bot.slack.ids import Form, Shortcut
 from bot.slack.views import state_value

@@ -14,7 +14,8 @@ from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
 from bot.notes import service as notes
 from bot.people import service as preferences
 from bot.scheduling import service as pairings
-from bot.scheduling.cadence import occurrences, parse_schedule
+from bot.scheduling.cadence import occurrences
+from bot.scheduling.grammar import parse_schedule
 from bot.slack import views
 from bot.summary import blocks as summary_views
 from bot.summary import service as summary

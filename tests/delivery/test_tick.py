@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import Planned, Policy, enqueue
 from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
+from bot.scheduling.cadence import Cadence, Frequency
 from bot.simulator import BOT_TOKEN, SlackSimulator
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
@@ -30,12 +31,7 @@ def invite(engine: Engine, people: list[str]) -> None:
                 leader_id=LEADER,
                 member_id=person,
                 status=PairingStatus.INVITED,
-                frequency="weekly",
-                interval=1,
-                weekday=1,
-                nth=1,
-                at=time(10),
-                zone="America/New_York",
+                cadence=Cadence(Frequency.WEEKLY, 1, time(10), "America/New_York"),
                 start=date(2026, 11, 24),
                 minutes=30,
                 created_at=NOW,

@@ -109,7 +109,7 @@ def test_rescheduling_moves_what_is_ahead_and_tells_the_person(
     told = text_of(dm_of(simulator, BART)[-1]["blocks"])
     assert (
         f"<@{ADA}> moved your 1:1: it is now every other Thursday at 21:30 your time "
-        "(Thursdays 15:30 in New York)."
+        "(every 2 weeks on Thursday at 15:30 in New York)."
     ) in told
     assert "`25:99`" in say(running, ADA, f"reschedule <@{BART}> weekly on Friday at 25:99")
     assert "say the new schedule" in say(running, ADA, f"reschedule <@{BART}>")
