@@ -230,7 +230,8 @@ def describe_for(schedule: Schedule, reader_zone: str | None, *, after: datetime
     """
     cadence = schedule.cadence
     plain = cadence.describe(with_zone=False)
-    own = Described(plain, own=plain)
+    said = list(schedule.readings) or cadence.notes()
+    own = Described(plain, " ".join(said), own=plain)
     try:
         reader = tzinfo_of(stored_zone(reader_zone)) if reader_zone else None
     except ValueError:
@@ -253,6 +254,7 @@ def describe_for(schedule: Schedule, reader_zone: str | None, *, after: datetime
     notes = [f"{_joined(whens)} {what}" for what, whens in sentences.items()]
     if len(notes) > NOTED_RUNS:
         notes = [*notes[:NOTED_RUNS], "At other times of the year too, while the clocks differ."]
+    notes = [*said, *notes]
     return Described(words, " ".join(notes), _own_words(cadence, first.astimezone(cadence.tz)))
 
 

@@ -86,12 +86,17 @@ _ORDINAL_DAY = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
 _DURATION = re.compile(
     r"^(\d+(?:\.\d+)?)(m|min|mins|minute|minutes|h|hr|hrs|hour|hours)?(?:(\d{1,2})(m|min)?)?$"
 )
+_COUNTED = {"week", "weeks", "month", "months", "times", "x", "occurrences", "meetings"}
 _MINUTE_UNITS = {"m", "min", "mins", "minute", "minutes"}
 _HOUR_UNITS = {"h", "hr", "hrs", "hour", "hours"}
 _REFUSED = {
     **dict.fromkeys(
-        ("daily", "day", "days", "weekday", "weekdays", "workday", "workdays"),
+        ("daily", "day", "days", "everyday", "weekday", "weekdays", "hourly"),
         "a 1:1 meets at most once a week; for a daily check-in try a stand-up tool",
+    ),
+    **dict.fromkeys(
+        ("weekend", "weekends"),
+        "a 1:1 meets on one day of the week; say which, like “every Saturday”",
     ),
     **dict.fromkeys(
         ("twice", "semimonthly", "semi-monthly"),
@@ -200,12 +205,16 @@ class _Reading:
                 self.read_time(required=True)
             elif word in _FILLER:
                 self.take()
-            elif word in _POSITIONS or self.is_second_to_last():
+            elif word in _POSITIONS or (word == "next" and self.to_last()):
                 self.read_positions()
             elif _ORDINAL_DAY.match(word) or word == "day":
                 self.read_monthday()
             elif word in _DAY_NAMES:
                 self.set_weekday(_DAY_NAMES[self.take().lower()])
+            elif word == "end" and self.peek(1) == "of":
+                start = self.i
+                self.i += 2
+                self.set_monthday(31, start)
             elif word in ("starting", "from", "beginning", "starts", "start", "begins"):
                 self.take()
                 self.read_start()
@@ -271,6 +280,8 @@ class _Reading:
                 said = f"{self.said(start)} {self.words[self.i]}"
                 self.ambiguous_every = (said, _WEEK_ORDINALS[word])
             return
+        if unit in _REFUSED:
+            raise self.fail(_REFUSED[unit])
         count = number if number is not None else _WEEK_ORDINALS[word]
         if unit in ("week", "weeks") or (unit in _DAY_NAMES and number is not None):
             if unit in ("week", "weeks"):
@@ -290,21 +301,31 @@ class _Reading:
         else:
             raise self.fail("say “every 2 weeks”, “every 2 months” or “every other Friday”")
 
-    def is_second_to_last(self) -> bool:
-        return (self.peek(), self.peek(1)) in (("2nd", "last"), ("second", "last")) or (
-            self.peek() in ("second", "2nd", "next") and self.peek(1) == "to"
-        )
+    def to_last(self) -> int | None:
+        """How many words say "the Nth to last" here (`2nd last`, `second to the last`,
+        `next to last`), or None."""
+        if self.peek() not in _POSITIONS and self.peek() != "next":
+            return None
+        words = 1
+        for optional in ("to", "the"):
+            if self.peek(words) == optional:
+                words += 1
+        return words + 1 if self.peek(words) == "last" and words + 1 > 1 else None
 
     def read_positions(self) -> None:
         """`first`, `first and third`, `2nd and last`, `second to last`, `last day`."""
         start = self.i
         positions: list[int] = []
         while True:
-            if self.is_second_to_last():
-                self.take()
-                if self.peek() == "to":
-                    self.take()
-                self.take()  # last
+            span = self.to_last()
+            if span is not None and self.peek() != "last":
+                n = 2 if self.peek() == "next" else _POSITIONS[self.peek()]
+                if n != 2:
+                    raise self.fail(
+                        "the last and the second to last are the weeks I count from the end",
+                        span=span,
+                    )
+                self.i += span
                 positions.append(-2)
             elif self.peek() in _POSITIONS:
                 positions.append(_POSITIONS[self.peek()])
@@ -312,21 +333,25 @@ class _Reading:
             else:
                 break
             if self.peek() in ("and", "&", "or") and (
-                self.peek(1) in _POSITIONS or self.peek(1) in ("second", "2nd", "next")
+                self.peek(1) in _POSITIONS or self.peek(1) == "next"
             ):
                 self.take()
         if self.peek() == "day" or (self.peek() == "business" and self.peek(1) == "day"):
             if self.peek() == "business":
                 raise self.fail("business days are not supported; try “the last Friday”")
             self.take()
-            if positions not in ([1], [-1]):
-                raise CadenceError(self.said(start), "say “the first day” or “the last day”")
-            self.set_monthday(1 if positions == [1] else 31, start)
+            if len(positions) != 1:
+                raise CadenceError(self.said(start), "a 1:1 meets on one day of the month")
+            self.set_monthday(31 if positions == [-1] else positions[0], start)
             return
         if self.peek() not in _DAY_NAMES:
             if len(positions) == 1 and positions[0] > 0 and self.words[start][0].isdigit():
                 self.i = start  # "the 1st" is a day of the month
                 self.read_monthday()
+                return
+            if positions in ([1], [2], [3], [-1]) and self.peek() in ("of", ""):
+                # "the first of each month", "the last of the month": a day of the month
+                self.set_monthday(31 if positions == [-1] else positions[0], start)
                 return
             raise self.fail(f"say which day: “the {ORDINALS[positions[0]]} Friday” or “the 15th”")
         if len(set(positions)) != len(positions):
@@ -349,6 +374,8 @@ class _Reading:
             match = _ORDINAL_DAY.match(word)
             assert match is not None
             day = int(match.group(1))
+        if self.peek() == "day":  # "the 4th day"
+            self.take()
         if not 1 <= day <= 31:
             raise CadenceError(self.said(start), "a month has days 1 to 31")
         if self.peek() in _DAY_NAMES:
@@ -404,7 +431,7 @@ class _Reading:
             # "at 3:30" is the afternoon in working hours; 03:30 only when written so.
             self.readings.append(
                 f"I read {word} as {hour + 12:02d}:{minute:02d} (the afternoon); "
-                f"say {word}am or 0{hour}:{minute:02d} for the night"
+                f"say {word}am or 0{hour}:{minute:02d} for the night."
             )
             hour += 12
         self.set_time(time(hour, minute), start)
@@ -443,11 +470,11 @@ class _Reading:
             self.i += span
             if written.lower() in ABBREVIATIONS:
                 self.readings.append(
-                    f"I read {written} as {place_name(zone)} time, which keeps its summer time"
+                    f"I read {written} as {place_name(zone)} time, which keeps its summer time."
                 )
             elif written.lower() == "gmt":
                 self.readings.append(
-                    "I read GMT as UTC, which has no summer time (for UK time, say in London)"
+                    "I read GMT as UTC, which has no summer time (for UK time, say in London)."
                 )
             if self.zone is not None and self.zone != zone:
                 raise CadenceError(self.said(start), "the schedule names two timezones")
@@ -477,7 +504,7 @@ class _Reading:
             return
         match = _DURATION.match(word)
         if match is None:
-            if self.peek(1) in ("week", "weeks", "month", "months"):
+            if self.peek(1) in _COUNTED:
                 raise self.fail(
                     "“for” says how long each meeting lasts; a 1:1 runs until one of you ends it",
                     span=2,
@@ -487,7 +514,7 @@ class _Reading:
         amount, unit, extra = float(match.group(1)), match.group(2), match.group(3)
         if unit is None:
             unit = self.peek()
-            if unit in ("week", "weeks", "month", "months"):
+            if unit in _COUNTED:
                 raise CadenceError(
                     self.said(start) + " " + unit,
                     "“for” says how long each meeting lasts; a 1:1 runs until one of you ends it",
@@ -629,7 +656,7 @@ class _Reading:
         elif self.monthday is None and not self.positions:
             self.readings.append(
                 f"“monthly on {WEEKDAYS[self.weekday or 0]}” is the first "
-                f"{WEEKDAYS[self.weekday or 0]} of each month"
+                f"{WEEKDAYS[self.weekday or 0]} of each month."
             )
         try:
             zone = stored_zone(self.zone or default_zone)
