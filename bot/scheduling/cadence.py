@@ -108,7 +108,8 @@ class Cadence:
         if self.monthday is not None:
             day = "the last day" if self.monthday == 31 else f"the {_nth_day(self.monthday)}"
             return f"{often} on {day}"
-        which = " and ".join(ORDINALS[n] for n in self.positions)
+        names = [ORDINALS[n] for n in self.positions]
+        which = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         return f"{often} on the {which} {WEEKDAYS[self.weekday or 0]}"
 
     def notes(self) -> list[str]:

@@ -134,7 +134,7 @@ def _words(text: str) -> list[str]:
     text = re.sub(r"(\d)\s+(am|pm|a|p)\b", r"\1\2", text, flags=re.IGNORECASE)
     text = re.sub(r"\bbi-weekly\b", "biweekly", text, flags=re.IGNORECASE)
     text = re.sub(r"(\d)-(minute|min|hour)s?\b", r"\1 \2", text, flags=re.IGNORECASE)
-    text = text.replace("@", " at ")
+    text = re.sub(r"@(?=\s|\d)", " at ", text)  # "@ 10am", not a mention such as <@U1>
     words = [w.rstrip(".") if not _TIME.match(w) else w for w in re.split(r"[\s,;]+", text)]
     return [w for w in words if w]
 
@@ -270,7 +270,7 @@ class _Reading:
             )
         self.take()
         unit = self.peek()
-        if word in ("first", "1st", "last") or (word in _POSITIONS and unit in ("and", "&")):
+        if word in ("first", "1st", "last") or (word in _POSITIONS and unit in ("and", "&", "of")):
             self.i -= 1  # "every first Monday", "every second and fourth Tuesday": positions
             return
         if number is None and unit in _DAY_NAMES:
@@ -380,7 +380,7 @@ class _Reading:
             raise CadenceError(self.said(start), "a month has days 1 to 31")
         if self.peek() in _DAY_NAMES:
             raise CadenceError(
-                self.said(start) + " " + self.peek(),
+                f"{self.said(start)} {self.words[self.i]}",
                 "say “the 2nd Friday” for a week of the month; days of the month go to 31 "
                 "but weeks to the 4th or the last",
             )
@@ -413,6 +413,9 @@ class _Reading:
             self.take()
             self.set_time(fixed[word], start)
             return
+        if required and word in _NUMBERS and _NUMBERS[word] <= 12:  # "at two" (Slack's /remind)
+            self.words[self.i] = str(_NUMBERS[word])
+            word = self.peek()
         match = _TIME.match(word) or _COMPACT_TIME.match(word)
         if match is None or (match.re is _COMPACT_TIME and not self.is_time(word)):
             if required:
@@ -639,9 +642,9 @@ class _Reading:
         frequency = self.frequency or (Frequency.MONTHLY if monthly else Frequency.WEEKLY)
         if frequency is Frequency.WEEKLY:
             if self.positions or self.monthday is not None:
-                which = "first, third or last" if self.positions else "a day of the month"
+                which = "week" if self.positions else "day"
                 raise CadenceError(
-                    self.day_said, f"{which} picks a day of the month, so it goes with monthly"
+                    self.day_said, f"that is a {which} of the month, so it goes with monthly"
                 )
             if self.weekday is None:
                 raise CadenceError(everything, "say which day of the week, like “on Tuesday”")

@@ -56,6 +56,29 @@ def test_scheduling_invites_warmly_and_says_when(
 
 
 @freeze_time(NOW)
+def test_the_reply_says_how_ambiguous_words_were_read(
+    slack: SlackClient, simulator: SlackSimulator, engine: Engine
+) -> None:
+    """A bare "3:30" is the afternoon, "EST" is New York with its summer time, and "monthly
+    on Friday" is the first Friday: each reading is said back in words (issue 13)."""
+    body = schedule(slack, f"<@{BART}|bart> monthly on Friday at 3:30 EST")
+    shown = text_of(body["blocks"])
+    assert "is set up: monthly on the first Friday at 15:30." in shown
+    assert "I read 3:30 as 15:30 (the afternoon)" in shown
+    assert "I read EST as New York time, which keeps its summer time." in shown
+    assert "“monthly on Friday” is the first Friday of each month." in shown
+    with Session(engine) as session:
+        pairing = session.scalars(select(Pairing)).one()
+        assert (pairing.zone, pairing.positions, pairing.monthday) == (
+            "America/New_York",
+            "1",
+            None,
+        )
+    words = text_of(dm_of(simulator, BART)[0]["blocks"])
+    assert "I read" not in words  # how Ada's words were read is said to Ada only
+
+
+@freeze_time(NOW)
 def test_accepting_makes_the_meetings_and_tells_the_leader(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
