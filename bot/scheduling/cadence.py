@@ -108,8 +108,8 @@ class Cadence:
         if self.monthday is not None:
             day = "the last day" if self.monthday == 31 else f"the {_nth_day(self.monthday)}"
             return f"{often} on {day}"
-        names = [ORDINALS[n] for n in self.positions]
-        which = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        # " and " throughout: "first, last" would read back as "first last" (first to last)
+        which = " and ".join(ORDINALS[n] for n in self.positions)
         return f"{often} on the {which} {WEEKDAYS[self.weekday or 0]}"
 
     def notes(self) -> list[str]:
@@ -157,12 +157,14 @@ class Schedule:
 
 
 class CadenceError(ValueError):
-    """Text that is not a schedule; `fragment` is the part that was not understood."""
+    """Not a schedule; `fragment` is the part that was not understood, `field` the form field
+    it came from (None for typed words)."""
 
-    def __init__(self, fragment: str, reason: str) -> None:
+    def __init__(self, fragment: str, reason: str, *, field: str | None = None) -> None:
         super().__init__(reason)
         self.fragment = fragment
         self.reason = reason
+        self.field = field
 
 
 def occurrences(schedule: Schedule, *, after: datetime, count: int) -> list[datetime]:
@@ -242,8 +244,9 @@ def describe_for(schedule: Schedule, reader_zone: str | None, *, after: datetime
     horizon = after + timedelta(days=366)
     year = [m for m in occurrences(schedule, after=after, count=60) if m <= horizon]
     shifts = [_shift(moment, cadence.tz, reader) for moment in year]
-    if not year or not any(shifts):
-        return own
+    if not year or not any(shifts):  # the same clock all year, in a zone of another name
+        named = cadence.describe()
+        return Described(named, own.note, own=named)
     first, usual = year[0], shifts[0]  # as it is for the next meeting; changes are noted
     words = _reader_words(cadence, first.astimezone(reader), first.astimezone(cadence.tz))
     runs = [run for run in _runs(year, shifts) if run[0] != usual]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from bot.notes import service as notes
 from bot.people import blocks as settings_views
 from bot.people import profiles
 from bot.scheduling import service as pairings
-from bot.scheduling.cadence import CadenceError, describe_for, occurrences
+from bot.scheduling.cadence import CadenceError, Schedule, describe_for, occurrences
 from bot.scheduling.grammar import parse_schedule
 from bot.slack import home, messages, payloads, people, views
 from bot.slack.views import COMMAND, help_blocks
@@ -55,10 +55,11 @@ Answer = tuple[Blocks, Callable[[], object] | None]  # the reply, and what to do
 
 
 class Refused(Exception):
-    """A reply that ends the command early."""
+    """A reply that ends the command early; `field` is the form field it concerns, if any."""
 
-    def __init__(self, blocks: Blocks) -> None:
+    def __init__(self, blocks: Blocks, field: str | None = None) -> None:
         self.blocks = blocks
+        self.field = field
 
 
 def _help(_deps: Deps, _command: dict[str, Any], _client: WebClient, _rest: str) -> Answer:
@@ -79,7 +80,7 @@ def _schedule(deps: Deps, command: dict[str, Any], client: WebClient, rest: str)
             enterprise_id=command.get("enterprise_id") or None,
             leader_id=command["user_id"],
             member_id=member_id,
-            when=when,
+            plan_for=lambda zone, today: parse_schedule(when, default_zone=zone, today=today),
             app_id=command.get("api_app_id"),
         )
     except Refused as refused:
@@ -94,10 +95,11 @@ def create(
     enterprise_id: str | None,
     leader_id: str,
     member_id: str,
-    when: str,
+    plan_for: Callable[[str, date], Schedule],
     app_id: str | None = None,
 ) -> Answer:
-    """Schedule a 1:1 from words (typed, or put together by the form); raises `Refused`."""
+    """Schedule a 1:1; `plan_for(leader's zone, leader's today)` reads the typed words or the
+    form's fields into the plan. Raises `Refused`."""
     try:
         leader = people.person(client, leader_id)
         member = people.person(client, member_id)
@@ -107,7 +109,7 @@ def create(
     now = deps.clock.now()
     try:
         today = now.astimezone(ZoneInfo(leader.tz)).date()
-        plan = parse_schedule(when, default_zone=leader.tz, today=today)
+        plan = plan_for(leader.tz, today)
         with Session(deps.engine) as session, session.begin():
             for someone in (leader, member):
                 profiles.remember(session, someone, team_id=team_id, now=now)
@@ -122,8 +124,8 @@ def create(
                 app_id=app_id,
             )
     except CadenceError as error:
-        quoted = error.fragment or when
-        raise Refused(views.problem_blocks(error.reason + ".", quoted=quoted)) from None
+        problem = views.problem_blocks(error.reason + ".", quoted=error.fragment or None)
+        raise Refused(problem, error.field) from None
     except pairings.SchedulingError as error:
         raise Refused(views.problem_blocks(str(error))) from None
     upcoming = occurrences(plan, after=now, count=3)

@@ -43,7 +43,8 @@ def register_schedule(app: App, deps: Deps) -> None:
         client: WebClient,
         context: BoltContext,
     ):
-        person, words = views.form_words(view["state"]["values"])
+        values = view["state"]["values"]
+        person = views.form_person(values)
         if not person:
             ack(response_action="errors", errors={"person": "Choose whom the 1:1 is with."})
             return
@@ -55,19 +56,12 @@ def register_schedule(app: App, deps: Deps) -> None:
                 enterprise_id=(body.get("enterprise") or {}).get("id"),
                 leader_id=body["user"]["id"],
                 member_id=person,
-                when=words,
+                plan_for=lambda _zone, today: views.form_schedule(values, today=today),
                 app_id=body.get("api_app_id"),
             )
         except commands.Refused as refused:
             reason = refused.blocks[0]["text"]["text"]
-            block = (
-                "zone"
-                if "timezone" in reason
-                else "start"
-                if "year" in reason or "date" in reason
-                else "person"
-            )
-            ack(response_action="errors", errors={block: _plain(reason)})
+            ack(response_action="errors", errors={refused.field or "person": _plain(reason)})
             return
         ack()
         client.chat_postMessage(

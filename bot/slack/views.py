@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from slack_sdk.models.messages import DateLink
 
-from bot.scheduling.cadence import WEEKDAYS, Described
+from bot.scheduling.cadence import (
+    MAX_START_AHEAD,
+    WEEKDAYS,
+    Cadence,
+    CadenceError,
+    Described,
+    Frequency,
+    Schedule,
+)
+from bot.scheduling.zones import ZoneUnknown, read_zone
 from bot.slack.ids import Action, Form
 from bot.slack.mrkdwn import escape, quote_inline
 
@@ -256,17 +265,17 @@ def done_blocks(text: str) -> list[Block]:
 
 
 SNOOZE_CHOICES = (("1h", "In an hour"), ("3h", "In 3 hours"), ("morning", "Tomorrow morning"))
-FORM_CADENCES = (
-    ("weekly", "Every week"),
-    ("every 2 weeks", "Every 2 weeks"),
-    ("every 3 weeks", "Every 3 weeks"),
-    ("every 4 weeks", "Every 4 weeks"),
-    ("monthly on the first", "Monthly, the first"),
-    ("monthly on the second", "Monthly, the second"),
-    ("monthly on the third", "Monthly, the third"),
-    ("monthly on the fourth", "Monthly, the fourth"),
-    ("monthly on the last", "Monthly, the last"),
-)
+FORM_CADENCES = {  # the schedule form's choices: value → (label, frequency, interval, weeks)
+    "weekly": ("Every week", Frequency.WEEKLY, 1, ()),
+    "every 2 weeks": ("Every 2 weeks", Frequency.WEEKLY, 2, ()),
+    "every 3 weeks": ("Every 3 weeks", Frequency.WEEKLY, 3, ()),
+    "every 4 weeks": ("Every 4 weeks", Frequency.WEEKLY, 4, ()),
+    "monthly on the first": ("Monthly, the first", Frequency.MONTHLY, 1, (1,)),
+    "monthly on the second": ("Monthly, the second", Frequency.MONTHLY, 1, (2,)),
+    "monthly on the third": ("Monthly, the third", Frequency.MONTHLY, 1, (3,)),
+    "monthly on the fourth": ("Monthly, the fourth", Frequency.MONTHLY, 1, (4,)),
+    "monthly on the last": ("Monthly, the last", Frequency.MONTHLY, 1, (-1,)),
+}
 FORM_MINUTES = (15, 30, 45, 60, 90)
 
 
@@ -347,7 +356,7 @@ def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
     person: dict[str, Any] = {"type": "users_select"}
     if member_id:
         person["initial_user"] = member_id
-    cadences = [option(value, label) for value, label in FORM_CADENCES]
+    cadences = [option(value, choice[0]) for value, choice in FORM_CADENCES.items()]
     days = [option(day, day) for day in WEEKDAYS]
     minutes = [option(str(n), f"{n} minutes") for n in FORM_MINUTES]
     return modal(
@@ -383,17 +392,46 @@ def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:
     )
 
 
-def form_words(values: State) -> tuple[str | None, str]:
-    """(the chosen person, the schedule in words) from the form's state."""
+def form_schedule(values: State, *, today: date) -> Schedule:
+    """The schedule form's fields as a `Schedule`, built from them, not from words. A value
+    no option offers (a forged submission) is refused with the field it came in."""
 
-    def picked(block: str) -> Any:
-        return state_value(values, block)
+    def picked(block: str) -> str:
+        value = state_value(values, block)
+        return value if isinstance(value, str) else ""
 
-    words = f"{picked('cadence')} on {picked('weekday')} at {picked('time')}"
-    words += f" for {picked('minutes')} min in {picked('zone')}"
-    if picked("start"):
-        words += f" starting {picked('start')}"
-    return picked("person"), words
+    def refuse(block: str, reason: str) -> CadenceError:
+        return CadenceError(picked(block)[:50], reason, field=block)
+
+    if picked("cadence") not in FORM_CADENCES:
+        raise refuse("cadence", "choose how often from the list")
+    _, frequency, interval, weeks = FORM_CADENCES[picked("cadence")]
+    if picked("weekday") not in WEEKDAYS:
+        raise refuse("weekday", "choose a day of the week")
+    if not picked("minutes").isdigit() or int(picked("minutes")) not in FORM_MINUTES:
+        raise refuse("minutes", "choose how long from the list")
+    try:
+        at = time.fromisoformat(picked("time"))
+    except ValueError:
+        raise refuse("time", "that is not a time of day") from None
+    try:
+        start = date.fromisoformat(picked("start")) if picked("start") else today
+    except ValueError:
+        raise refuse("start", "that is not a date") from None
+    if start - today > MAX_START_AHEAD:
+        raise refuse("start", "start within the next year")
+    try:
+        zone = read_zone(picked("zone"))
+    except ZoneUnknown as error:
+        raise refuse("zone", str(error)) from None
+    weekday = WEEKDAYS.index(picked("weekday"))
+    cadence = Cadence(frequency, weekday, at, zone, interval, weeks)
+    return Schedule(cadence, start, int(picked("minutes")), readings=tuple(cadence.notes()))
+
+
+def form_person(values: State) -> str | None:
+    person = state_value(values, "person")
+    return person if isinstance(person, str) and person else None
 
 
 def zone_changed_blocks(

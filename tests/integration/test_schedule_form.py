@@ -20,16 +20,24 @@ def open_form(slack: SlackClient, simulator: SlackSimulator, text: str = "schedu
     return call.response["view"]
 
 
-def values(person: str | None = BART, zone: str = "America/New_York", start: str | None = None):
-    def pick(value: str) -> dict:
-        return {"selected_option": {"value": value}}
+def values(
+    person: str | None = BART,
+    zone: str = "America/New_York",
+    start: str | None = None,
+    **chosen: str,
+) -> dict:
+    """A submission as Slack sends it; `chosen` overrides a select (cadence, weekday, minutes)
+    or the time, as a forged submission could."""
+
+    def pick(block: str, value: str) -> dict:
+        return {"selected_option": {"value": chosen.get(block, value)}}
 
     state = {
         "person": {"person": {"selected_user": person}},
-        "cadence": {"cadence": pick("every 2 weeks")},
-        "weekday": {"weekday": pick("Thursday")},
-        "time": {"time": {"selected_time": "15:30"}},
-        "minutes": {"minutes": pick("45")},
+        "cadence": {"cadence": pick("cadence", "every 2 weeks")},
+        "weekday": {"weekday": pick("weekday", "Thursday")},
+        "time": {"time": {"selected_time": chosen.get("time", "15:30")}},
+        "minutes": {"minutes": pick("minutes", "45")},
         "zone": {"zone": {"value": zone}},
         "start": {"start": {"selected_date": start}},
     }
@@ -85,6 +93,13 @@ def test_a_bad_form_shows_errors_and_changes_nothing(
         (values(zone="Mars/Olympus"), "zone", "timezone"),
         (values(zone="<!channel>"), "zone", "timezone"),
         (values(start="2029-01-01"), "start", "next year"),
+        # Values no option offers: the form builds the schedule from its fields, so each
+        # is refused on its own field.
+        (values(cadence="every 9 weeks"), "cadence", "how often"),
+        (values(weekday="Blursday"), "weekday", "day of the week"),
+        (values(minutes="1000"), "minutes", "how long"),
+        (values(time="25:00"), "time", "not a time of day"),
+        (values(start="2026-02-30"), "start", "not a date"),
     ]:
         answer = slack.view_submission(ADA, view, state)
         assert answer.status == 200
@@ -93,3 +108,17 @@ def test_a_bad_form_shows_errors_and_changes_nothing(
         assert words in body["errors"][block], json.dumps(body)
     assert pairings(engine) == 0
     assert simulator.calls_to("chat.postMessage") == []
+
+
+@freeze_time(NOW)
+def test_a_monthly_choice_is_stored_as_its_week_of_the_month(
+    slack: SlackClient, simulator: SlackSimulator, engine: Engine
+) -> None:
+    view = open_form(slack, simulator)
+    state = values(zone="EST", cadence="monthly on the last", weekday="Friday")
+    assert slack.view_submission(ADA, view, state).status == 200
+    with Session(engine) as session:
+        pairing = session.scalars(select(Pairing)).one()
+        assert (pairing.frequency, pairing.positions, pairing.weekday) == ("monthly", "-1", 4)
+        assert pairing.zone == "America/New_York"  # EST is New York, with its summer time
+    assert "monthly on the last Friday at 15:30" in text_of(dm_of(simulator, ADA)[0]["blocks"])

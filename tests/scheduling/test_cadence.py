@@ -20,6 +20,7 @@ from bot.scheduling.cadence import (
     CadenceError,
     Frequency,
     Schedule,
+    describe_for,
     occurrences,
 )
 from bot.scheduling.grammar import parse_schedule
@@ -210,6 +211,22 @@ def cadences(draw: st.DrawFn) -> Cadence:
 @given(cadences())
 def test_describing_then_parsing_gives_the_same_cadence(cadence: Cadence) -> None:
     assert parse(cadence.describe(), zone="UTC").cadence == cadence
+
+
+READERS = st.sampled_from([NY, WARSAW, "Asia/Tokyo", "Asia/Kolkata", "America/Los_Angeles"])
+
+
+@given(cadences(), READERS, st.dates(date(2026, 1, 1), date(2028, 12, 31)))
+def test_each_readers_words_hold_the_cadence_in_words_that_read_back(
+    cadence: Cadence, reader: str, today: date
+) -> None:
+    """What a reader sees (their own clock, and the 1:1's in its own words) always contains
+    words that the grammar reads back to this very cadence."""
+    schedule = Schedule(cadence, today)
+    after = datetime.combine(today, time(0), tzinfo=UTC)
+    described = describe_for(schedule, reader, after=after)
+    assert described.own in described.words
+    assert parse(described.own, zone=reader, today=today).cadence == cadence
 
 
 @given(cadences(), st.dates(date(2024, 1, 1), date(2030, 12, 31)))

@@ -103,7 +103,7 @@ PHRASES = [
     (
         KVH,
         "first, second, and third friday of each month",
-        "monthly on the first, second and third Friday at 10:00",
+        "monthly on the first and second and third Friday at 10:00",
     ),
     (KVH, "daily", "✗ daily"),
     (KVH, "each day", "✗ day"),
