@@ -76,11 +76,29 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ISO-8601",
         help="act as if it were this instant (default: now; no offset means UTC)",
     )
+    tick.add_argument(
+        "--budget",
+        type=_seconds,
+        default=TICK_BUDGET,
+        metavar="SECONDS",
+        help=f"keep sending what is due for at most this long (default: {TICK_BUDGET:g}, "
+        "so that a tick each minute never overlaps the next)",
+    )
     tick.set_defaults(handler=_tick)
 
     check = commands.add_parser("doctor", help="check configuration, database and Slack token")
     check.set_defaults(handler=_doctor)
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return seconds
 
 
 def _instant(text: str) -> datetime:
@@ -91,6 +109,9 @@ def _instant(text: str) -> datetime:
             f"{text!r} is not an ISO-8601 instant: use e.g. 2026-11-24T09:00:00Z"
         ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+TICK_BUDGET = 50.0
 
 
 def _default_port() -> int:
@@ -225,7 +246,7 @@ def _tick(args: argparse.Namespace) -> int:
     now: datetime = args.now or SystemClock().now()
     engine = _migrated_engine(settings)
     try:
-        report = make_outbox(settings, engine).run_pass(now)
+        report = make_outbox(settings, engine).run_pass(now, budget=args.budget)
         housekeeping.run(engine, now=now)
     finally:
         engine.dispose()

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -45,10 +45,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def insert_or_nothing(session: Session, model: type[Any]) -> Insert:
-    """INSERT … ON CONFLICT DO NOTHING for `model`, in the session's own database: the way to
+def insert_or_nothing(executor: Session | Connection, model: type[Any]) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING for `model`, in the executor's own database: the way to
     create a row that two processes (or requests) may try to create at once."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    bind = executor.get_bind() if isinstance(executor, Session) else executor
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing()
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Enum,
+    Float,
     ForeignKey,
     Index,
     MetaData,
@@ -121,6 +122,22 @@ class Delivery(Base):
     ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class RateLimit(Base):
+    """One token bucket of Slack's limits on our calls, shared by every replica through this
+    row (read and written under a row lock): a workspace's (`channel` is "") or one DM's.
+    `paused_until` is the end of a `Retry-After` Slack announced for the scope; `rate` is
+    tokens a second, which the workspace's bucket learns from the 429s it gets."""
+
+    __tablename__ = "rate_limits"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    rate: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime]
+    paused_until: Mapped[datetime | None]
 
 
 class ProcessedEvent(Base):

@@ -1,4 +1,4 @@
-"""The HTTP side: Bolt's WSGI handler behind waitress, plus `GET /healthz`.
+"""The HTTP side: Bolt's WSGI handler behind waitress, plus `GET /healthz` and `GET /metrics`.
 
 Waitress is a production WSGI server (a thread pool, no debug mode). SIGTERM becomes
 SystemExit, which waitress turns into a clean shutdown after in-flight requests finish.
@@ -23,12 +23,17 @@ from sqlalchemy import Engine
 from waitress import wasyncore
 from waitress.server import create_server
 
+from bot import metrics
 from bot.db import reachability_problem
 
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
+KNOWN_ROUTES = frozenset(
+    {EVENTS_PATH, HEALTH_PATH, METRICS_PATH, "/slack/install", "/slack/oauth_redirect"}
+)
 POLL_SECONDS = 0.01  # how soon a server in a thread notices it should stop
 
 StartResponse = Callable[..., Any]
@@ -79,16 +84,32 @@ def _first_values(headers: dict[str, Any]) -> dict[str, str]:
 
 
 def wsgi_app(app: App, engine: Engine, signing_secret: str | None) -> WSGIApp:
-    """`POST /slack/events` (when a signing secret is set), the OAuth pages, `GET /healthz`."""
+    """`POST /slack/events` (when a signing secret is set), the OAuth pages, `GET /healthz`
+    and `GET /metrics`; every request is counted by route and status."""
     slack = _SlackHandler(app, signing_secret)
 
-    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
-            "GET",
-            "HEAD",
-        ):
+    def route(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        reading = environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+        path = environ.get("PATH_INFO")
+        if path == HEALTH_PATH and reading:
             return _health(engine, start_response)
+        if path == METRICS_PATH and reading:
+            body, content_type = metrics.exposition()
+            start_response(
+                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+            )
+            return [body]
         return slack(environ, start_response)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO") or ""
+        label = path if path in KNOWN_ROUTES else "other"  # no label per URL a client invents
+
+        def counted(status: str, headers: list, *rest: Any) -> Any:
+            metrics.REQUESTS.labels(route=label, status=status.split(" ", 1)[0]).inc()
+            return start_response(status, headers, *rest)
+
+        return route(environ, counted)
 
     return application
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -166,11 +167,14 @@ def simulator() -> Iterator[SlackSimulator]:
 
 
 class InstantClock(SystemClock):
-    """The machine's clock, as freezegun sets it, except that pacing never waits: each
-    `sleep` is noted in `slept` and returns at once."""
+    """The machine's clock, as freezegun sets it, except that waiting takes no time: each
+    `sleep` is noted in `slept`, returns at once, and moves this clock on by as much."""
 
     def __init__(self) -> None:
         self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return super().now() + timedelta(seconds=sum(self.slept))
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)

@@ -1,19 +1,24 @@
 """The delivery outbox: every scheduled message is a `Delivery` row, sent exactly once.
 
-A pass plans the deliveries that are due, then claims due rows in one short statement
-(`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite runs one writer at a time), marks them in flight
-with a lease, renders each from current data, posts it with `metadata` that carries the
-delivery id, and records Slack's `ts`. A row whose lease ran out (its process died) or whose
-last attempt ended without an answer is looked up in the DM's history before it is sent again,
-so nothing is sent twice. Slack's 429s wait for `Retry-After`; 5xx, timeouts and connection
-errors back off exponentially with jitter; permanent errors fail at once.
+A pass plans the deliveries that are due, then claims small batches of due rows in one short
+statement each (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite runs one writer at a time),
+marks them in flight with a lease, renders each from current data, posts it with `metadata`
+that carries the delivery id, and records Slack's `ts`. It keeps draining until nothing is due
+or its time budget is spent, so replicas share a burst. A row whose lease ran out (its process
+died) or whose last attempt ended without an answer is looked up in the DM's history before
+it is sent again, so nothing is sent twice.
+
+Slack's limits are kept by `limiter.Limiter`, shared through the database: a DM that must wait
+gives its row back for a moment and the pass goes on with others; a workspace that must wait
+(its rate, or a `Retry-After` Slack announced) is waited for inside the pass when the wait fits
+the budget, and no call goes to a paused scope before its time. 5xx, timeouts and connection
+errors back off exponentially with jitter (a later pass); permanent errors fail at once.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,8 +30,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select, true, update
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.db import insert_or_nothing
+from bot.delivery.limiter import WORKSPACE, Limiter, scope_of_429
 from bot.installations import TokenLookup
 from bot.models import Delivery, DeliveryState
 
@@ -85,6 +92,7 @@ class PassReport:
     retrying: int = 0
     failed: int = 0
     dropped: int = 0
+    waiting: int = 0  # given back for a moment by Slack's limits (not a failed attempt)
 
     def __str__(self) -> str:
         return ", ".join(f"{count} {name}" for name, count in vars(self).items())
@@ -93,12 +101,14 @@ class PassReport:
 @dataclass
 class Policy:
     lease: timedelta = timedelta(minutes=5)
-    batch: int = 500
+    batch: int = 10  # rows per claim: small, so that replicas share a burst
     max_attempts: int = 6
     first_backoff: timedelta = timedelta(seconds=30)
     max_backoff: timedelta = timedelta(hours=1)
-    channel_interval: float = 1.0  # Slack allows about one message a second per channel
     timeout: int = 10  # seconds for one Web API call
+    budget: float = 25.0  # seconds a pass keeps draining (the scheduler runs one each 30 s)
+    reply_budget: float = 2.0  # seconds `send_now` may wait for Slack's limits
+    short_wait: float = 5.0  # a pass waits for rows due this soon; later ones, the next pass
 
 
 def _insert(session: Session, planned: Planned, now: datetime) -> Any:
@@ -151,11 +161,36 @@ def metadata_for(delivery: Delivery) -> dict[str, Any]:
     }
 
 
-class _Deferred(Exception):
-    """Slack said 429: try this DM again after `retry_after` seconds."""
+class _RateLimited(Exception):
+    """Slack said 429: wait `retry_after` seconds."""
 
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
+
+
+@dataclass
+class _Drain:
+    """One pass's sense of time: it acts as `now` (the instant it was given, moving on with
+    the clock while it drains) and stops when its budget is spent."""
+
+    now: datetime
+    clock: Clock
+    budget: float
+    replying: bool = False  # a reply to something a person just did (`send_now`)
+    started: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started = self.clock.now()
+
+    def elapsed(self) -> timedelta:
+        return self.clock.now() - self.started
+
+    def at(self) -> datetime:
+        """The instant the pass acts as, now."""
+        return self.now + self.elapsed()
+
+    def left(self) -> float:
+        return self.budget - self.elapsed().total_seconds()
 
 
 @dataclass
@@ -184,20 +219,50 @@ class Outbox:
     planners: Sequence[Planner] = ()
     unreachable: Unreachable | None = None
     policy: Policy = field(default_factory=Policy)
-    clock: Clock = field(default_factory=SystemClock)  # paces the messages to one channel
+    clock: Clock = field(default_factory=SystemClock)  # waits for Slack's limits
+    limiter: Limiter | None = None  # Slack's limits, shared through the database
     _clients: dict[str, WebClient] = field(default_factory=dict, init=False)
+    _last_post: dict[tuple[str, str], datetime] = field(default_factory=dict, init=False)
 
-    def run_pass(self, now: datetime) -> PassReport:
-        """Plan what is due at `now`, then send every due delivery once. `now` stands for the
-        clock in every respect, lease expiry included."""
+    def __post_init__(self) -> None:
+        if self.limiter is None:
+            self.limiter = Limiter(self.engine)
+
+    def run_pass(self, now: datetime, *, budget: float | None = None) -> PassReport:
+        """Plan what is due at `now`, then send what is due until nothing is left or `budget`
+        seconds (the policy's by default) have passed. `now` stands for the clock in every
+        respect, lease expiry included; while the pass drains, it moves on with the clock."""
+        drain = _Drain(now, self.clock, self.policy.budget if budget is None else budget)
         report = PassReport(planned=self.plan(now))
-        while claimed := self.claim(now):
-            self._send_all(claimed, now, report)
-            if len(claimed) < self.policy.batch:
+        while drain.left() > 0:
+            claimed = self.claim(drain.at())
+            if claimed:
+                self._send_all(claimed, drain, report)
+                continue
+            # Nothing due: wait within the budget for rows given back for a moment (by this
+            # replica or another), but not for a failed attempt's backoff.
+            at = drain.at()
+            soonest = self._next_given_back(at)
+            if soonest is None or (soonest - at).total_seconds() > drain.left():
                 break
+            self.clock.sleep((soonest - at).total_seconds())
+        metrics.PASS_DURATION.observe(drain.elapsed().total_seconds())
         if any(vars(report).values()):
             logger.info("pass at %s: %s", now.isoformat(), report)
         return report
+
+    def _next_given_back(self, now: datetime) -> datetime | None:
+        """When the next row given back for a moment falls due: one within the policy's short
+        wait (Slack's limits give rows back for a second or two; a failed attempt's backoff is
+        longer and waits for a later pass)."""
+        with self.engine.connect() as connection:
+            return connection.scalar(
+                select(func.min(Delivery.available_at)).where(
+                    Delivery.state == DeliveryState.PENDING,
+                    Delivery.available_at > now,
+                    Delivery.available_at <= now + timedelta(seconds=self.policy.short_wait),
+                )
+            )
 
     def plan(self, now: datetime) -> int:
         created = 0
@@ -208,23 +273,39 @@ class Outbox:
 
     def send_now(self, delivery_ids: Sequence[int], now: datetime) -> PassReport:
         """Send these deliveries at once (a reply to something a person just did). Whatever
-        fails stays in the outbox for the next pass."""
+        fails or must wait stays in the outbox for the next pass."""
         report = PassReport()
         if delivery_ids:
-            self._send_all(self.claim(now, only=delivery_ids), now, report)
+            drain = _Drain(now, self.clock, self.policy.reply_budget, replying=True)
+            self._send_all(self.claim(now, only=delivery_ids), drain, report)
         return report
 
     def claim(self, now: datetime, only: Sequence[int] = ()) -> list[tuple[int, int]]:
-        """Take up to a batch of due rows: (id, attempt number) each, in one statement."""
+        """Take up to a batch of due rows: (id, attempt number) each, in one statement. The
+        batch takes each DM's oldest row before anyone's second, so that one busy DM (which
+        Slack lets have a message a second) never holds up the others, and the DMs with the
+        most to send first, so that their seconds apart run while the others go."""
+        due_now = (
+            Delivery.state.in_([DeliveryState.PENDING, DeliveryState.IN_FLIGHT]),
+            Delivery.available_at <= now,
+            Delivery.id.in_(only) if only else true(),
+        )
+        dm = (Delivery.team_id, Delivery.recipient)
+        # A DM's rows keep the order they fell due in, even after one was given back.
+        turn = func.row_number().over(partition_by=dm, order_by=(Delivery.due_at, Delivery.id))
+        queued = func.count().over(partition_by=dm)
+        ranked = select(
+            Delivery.id, Delivery.due_at, turn.label("turn"), queued.label("queued")
+        ).where(*due_now)
+        ranked = ranked.subquery()
+        first = (
+            select(ranked.c.id)
+            .order_by(ranked.c.turn, ranked.c.queued.desc(), ranked.c.due_at, ranked.c.id)
+            .limit(len(only) if only else self.policy.batch)
+        )
         due = (
             select(Delivery.id)
-            .where(
-                Delivery.state.in_([DeliveryState.PENDING, DeliveryState.IN_FLIGHT]),
-                Delivery.available_at <= now,
-                Delivery.id.in_(only) if only else true(),
-            )
-            .order_by(Delivery.available_at)
-            .limit(self.policy.batch)
+            .where(Delivery.id.in_(first.scalar_subquery()), *due_now)
             .with_for_update(skip_locked=True)
         )
         claim = (
@@ -242,34 +323,61 @@ class Outbox:
 
     # -- sending -------------------------------------------------------------------------
 
-    def _send_all(self, claimed: list[tuple[int, int]], now: datetime, report: PassReport) -> None:
-        """Round-robin over recipients so that one busy DM never holds up the others, and
-        no DM gets more than one message a second."""
+    def _send_all(self, claimed: list[tuple[int, int]], drain: _Drain, report: PassReport) -> None:
+        """Send the claimed rows as they fell due, each when Slack's limits allow it."""
         attempt = dict(claimed)
-        by_recipient: dict[str, list[Delivery]] = defaultdict(list)
         with Session(self.engine, expire_on_commit=False) as session:
-            rows = session.scalars(select(Delivery).where(Delivery.id.in_(attempt)))
-            for delivery in sorted(rows, key=lambda d: (d.due_at, d.id)):  # as they fell due
-                by_recipient[delivery.recipient].append(delivery)
+            rows = list(session.scalars(select(Delivery).where(Delivery.id.in_(attempt))))
             session.expunge_all()
-        deferred: dict[str, float] = {}  # recipient → seconds Slack asked us to wait
         outcomes: list[_Outcome] = []
-        for number, round_ in enumerate(_rounds(list(by_recipient.values()))):
-            if number:
-                self._flush(outcomes, report, now)
-                self.clock.sleep(self.policy.channel_interval)
-            for delivery in round_:
-                tried = attempt[delivery.id]
+        held: dict[str, datetime] = {}  # DMs given back in this batch, and until when
+        for delivery in sorted(rows, key=lambda d: (d.due_at, d.id)):
+            tried = attempt[delivery.id]
+            if delivery.recipient in held:  # behind a row of its DM that must wait: wait too,
+                outcomes.append(_pending(delivery, tried, held[delivery.recipient], 0))
+                continue  # to the same instant, so that the DM keeps its order
+            wait = self._wait_for_limits(delivery, drain)
+            if wait <= 0:
                 try:
-                    if delivery.recipient in deferred:
-                        raise _Deferred(deferred[delivery.recipient])
-                    outcomes.append(self._deliver(delivery, tried, now))
-                except _Deferred as slack_says:
-                    deferred[delivery.recipient] = slack_says.retry_after
-                    outcomes.append(_pending(delivery, tried, now, slack_says.retry_after))
-                if len(outcomes) >= FLUSH_EVERY:
-                    self._flush(outcomes, report, now)
-        self._flush(outcomes, report, now)
+                    outcomes.append(self._deliver(delivery, tried, drain.at()))
+                except _RateLimited as slack_says:
+                    self._pause(delivery, slack_says.retry_after)
+                    wait = slack_says.retry_after
+            if wait > 0:  # this DM must wait, or the workspace longer than the budget
+                held[delivery.recipient] = drain.at() + timedelta(seconds=wait)
+                outcomes.append(_pending(delivery, tried, held[delivery.recipient], 0))
+            if len(outcomes) >= FLUSH_EVERY:
+                self._flush(outcomes, report, drain.at())
+        self._flush(outcomes, report, drain.at())
+
+    def _wait_for_limits(self, delivery: Delivery, drain: _Drain) -> float:
+        """0 once a call to this DM may go; otherwise how long it must wait. The workspace's
+        waits are waited out here while they fit the budget (every row would wait for them
+        alike); a DM's is given back, so that a pass goes on with other DMs, except in a
+        reply (`send_now`), which waits for its one DM."""
+        assert self.limiter is not None
+        while True:
+            wait, scope = self.limiter.take(
+                delivery.team_id, delivery.recipient, at=self.clock.now()
+            )
+            waits_here = scope == WORKSPACE or drain.replying
+            if wait <= 0 or not waits_here or wait > drain.left():
+                return wait
+            self.clock.sleep(wait)
+
+    def _pause(self, delivery: Delivery, retry_after: float) -> None:
+        """Slack said 429: pause the scope it most likely meant, for its `Retry-After`."""
+        assert self.limiter is not None
+        at = self.clock.now()
+        last = self._last_post.get((delivery.team_id, delivery.recipient))
+        scope = scope_of_429(last_sent_to_dm=last, at=at)
+        channel = delivery.recipient if scope == "dm" else WORKSPACE
+        until = at + timedelta(seconds=retry_after)
+        self.limiter.pause(delivery.team_id, channel, until=until, at=at)
+        metrics.RATE_LIMITED.labels(scope=scope).inc()
+        logger.warning(
+            "slack rate limit: %s of %s paused for %.0f s", scope, delivery.team_id, retry_after
+        )
 
     def _deliver(self, delivery: Delivery, attempt: int, now: datetime) -> _Outcome:
         render = self.renderers.get(delivery.kind)
@@ -302,12 +410,13 @@ class Outbox:
             status = error.response.status_code
             code = str(error.response.get("error") or status)
             if status == 429:
-                raise _Deferred(_retry_after(error.response.headers)) from None
+                raise _RateLimited(_retry_after(error.response.headers)) from None
             if status >= 500 or code in TRANSIENT_ERRORS:
                 return self._retry_later(delivery, attempt, now, code)
             return _failed(delivery, attempt, code)
         except OSError as error:  # timeouts and connection errors: Slack may have it
             return self._retry_later(delivery, attempt, now, type(error).__name__)
+        self._last_post[(delivery.team_id, delivery.recipient)] = self.clock.now()
         return _sent(delivery, attempt, now, answer["channel"], answer["ts"])
 
     def _client(self, token: str) -> WebClient:
@@ -384,6 +493,12 @@ class Outbox:
                     )
         for outcome in written:
             setattr(report, outcome.name, getattr(report, outcome.name) + 1)
+            metrics.DELIVERIES.labels(kind=outcome.delivery.kind, outcome=outcome.name).inc()
+            sent_at = outcome.values.get("sent_at")
+            if sent_at is not None:
+                metrics.DELIVERY_LAG.observe(
+                    max((sent_at - outcome.delivery.due_at).total_seconds(), 0)
+                )
             _log(outcome)
         outcomes.clear()
 
@@ -409,24 +524,17 @@ def _failed(delivery: Delivery, attempt: int, error: str) -> _Outcome:
 def _pending(
     delivery: Delivery, attempt: int, now: datetime, after: float, *, error: str | None = None
 ) -> _Outcome:
-    """Back to pending for a later pass. Only a failed attempt (`error`) uses one up; a 429
-    or waiting behind another message's 429 does not."""
+    """Back to pending, `after` seconds on. Only a failed attempt (`error`) uses one up and
+    counts as retrying; a 429, or a wait for Slack's limits, gives the row back untouched."""
     values: dict[str, Any] = {
         "state": DeliveryState.PENDING,
         "available_at": now + timedelta(seconds=after),
     }
     if error is None:
         values["attempts"] = attempt - 1
-    else:
-        values["last_error"] = error[:200]
+        return _Outcome(delivery, attempt, "waiting", values)
+    values["last_error"] = error[:200]
     return _Outcome(delivery, attempt, "retrying", values, error)
-
-
-def _rounds(queues: list[list[Any]]) -> Iterable[list[Any]]:
-    """[[a1, a2], [b1]] → [a1, b1], [a2]."""
-    depth = max((len(q) for q in queues), default=0)
-    for i in range(depth):
-        yield [q[i] for q in queues if i < len(q)]
 
 
 def _retry_after(headers: Any) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -105,6 +106,28 @@ class Failure:
     after: Callable[[], None] | None = None  # runs once Slack did it, before it answers
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The model of Slack's limits on `chat.postMessage` that the simulator enforces when
+    given one. Slack publishes "about one message a second per channel, with short bursts",
+    and a workspace-wide limit it does not number (the method's "special tier"); this model
+    makes both token buckets. Over either, the call gets Slack's 429 (`ratelimited`) with a
+    `Retry-After` in whole seconds, and any call to the same scope before that time is over is
+    recorded in `SlackSimulator.inside_retry_after`, the calls an app must never make."""
+
+    per_channel: float = 1.0  # a second
+    channel_burst: float = 3
+    per_workspace: float = 600 / 60  # a second: 600 a minute
+    workspace_burst: float = 20
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float
+    retry_until: float = 0.0
+
+
 class _Dropped(Exception):
     """The request never reached Slack: the connection closes without an answer."""
 
@@ -156,6 +179,11 @@ class SlackSimulator:
     revoked: set[str] = field(default_factory=set)
     oauth_codes: dict[str, Workspace] = field(default_factory=dict)
     any_user: bool = False  # every U… id is a person (benchmarks with thousands of people)
+    # Slack's limits on posting, when set: the outbox's tests and the benchmarks set them.
+    # The functional tests click at machine speed, faster than any person, so they do not.
+    limits: Limits | None = None
+    clock: Callable[[], float] = time.monotonic  # seconds, for the limits
+    inside_retry_after: list[Call] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -165,6 +193,7 @@ class SlackSimulator:
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._tokens: dict[str, Workspace] = {BOT_TOKEN: self.workspace}
+        self._buckets: dict[tuple[str, str], _Bucket] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -267,7 +296,11 @@ class SlackSimulator:
             raise _Dropped
         if failure and failure.delay:
             time.sleep(failure.delay)
-        if failure and failure.status != 200:
+        limited = self._rate_limited(method, args, token) if not failure else None
+        if limited is not None:
+            status, body = 429, {"ok": False, "error": "ratelimited"}
+            headers["Retry-After"] = str(limited)
+        elif failure and failure.status != 200:
             status, body = failure.status, {"ok": False, "error": failure.error or "ratelimited"}
             if failure.status == 429:
                 headers["Retry-After"] = str(failure.retry_after or 1)
@@ -283,6 +316,50 @@ class SlackSimulator:
         if failure and failure.after:
             failure.after()
         return status, body, headers
+
+    def _rate_limited(self, method: str, args: dict[str, Any], token: str | None) -> int | None:
+        """Under `limits`: None when this post may go (its tokens are taken), or the seconds
+        of the Retry-After to announce. A call inside an announced Retry-After is recorded."""
+        if self.limits is None or method != "chat.postMessage":
+            return None
+        with self._lock:
+            workspace = self._tokens.get(token or "")
+            team = workspace.team_id if workspace else ""
+            channel = self._channel_for(args.get("channel")) or str(args.get("channel"))
+            now = self.clock()
+            scopes = [
+                (
+                    self._bucket((team, ""), now),
+                    self.limits.per_workspace,
+                    self.limits.workspace_burst,
+                ),
+                (
+                    self._bucket((team, channel), now),
+                    self.limits.per_channel,
+                    self.limits.channel_burst,
+                ),
+            ]
+            if any(bucket.retry_until > now for bucket, _, _ in scopes):
+                self.inside_retry_after.append(Call("chat.postMessage", args, token, 429, {}))
+            for bucket, rate, burst in scopes:
+                bucket.tokens = min(burst, bucket.tokens + (now - bucket.at) * rate)
+                bucket.at = now
+            short = [(b, r) for b, r, _ in scopes if b.tokens < 1]
+            if not short:
+                for bucket, _, _ in scopes:
+                    bucket.tokens -= 1
+                return None
+            wait = max(math.ceil((1 - b.tokens) / r) for b, r in short)
+            for bucket, _ in short:
+                bucket.retry_until = max(bucket.retry_until, now + wait)
+            return max(wait, 1)
+
+    def _bucket(self, key: tuple[str, str], now: float) -> _Bucket:
+        if key not in self._buckets:
+            assert self.limits is not None
+            burst = self.limits.workspace_burst if key[1] == "" else self.limits.channel_burst
+            self._buckets[key] = _Bucket(burst, now)
+        return self._buckets[key]
 
     def _answer(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         handler = _METHODS.get(method)

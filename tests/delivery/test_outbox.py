@@ -3,9 +3,11 @@ arrives exactly once through retries, rate limits, slow answers, crashes and riv
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
@@ -13,6 +15,7 @@ from bot.delivery import outbox as outbox_module
 from bot.delivery.outbox import Message, Outbox, PassReport, Planned, Policy, _Outcome, enqueue
 from bot.models import Delivery, DeliveryState
 from bot.simulator import BOT_TOKEN, SlackSimulator
+from bot.simulator.webapi import Limits
 from tests.conftest import InstantClock
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -31,7 +34,16 @@ RENDERERS = {KIND: render}
 
 
 @pytest.fixture
+def clock() -> Iterator[InstantClock]:
+    """The clock stands at NOW but for the waits a pass takes (its `run_pass(now)` is NOW)."""
+    with freeze_time(NOW):
+        yield InstantClock()
+
+
+@pytest.fixture
 def outbox(engine: Engine, simulator: SlackSimulator, clock: InstantClock) -> Outbox:
+    simulator.limits = Limits()  # Slack's limits, on the same clock as the outbox's waits
+    simulator.clock = lambda: clock.now().timestamp()
     return Outbox(
         engine,
         lambda _e, _t: BOT_TOKEN,
@@ -112,23 +124,51 @@ def test_nothing_is_sent_before_it_is_due(
     assert outbox.run_pass(NOW + timedelta(hours=1)).sent == 1
 
 
-def test_a_429_waits_for_retry_after_and_holds_up_no_other_channel(
-    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+def test_a_429_pauses_the_workspace_and_the_pass_waits_it_out(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator, clock: InstantClock
 ) -> None:
+    """Slack's 429 names no scope; one that follows no recent post to the same DM pauses
+    the whole workspace for its Retry-After: no call goes out before then, and the pass,
+    whose budget the wait fits, sends both once it is over."""
     ada, bart = add(engine, ADA, "a"), add(engine, BART, "b")
     simulator.fail("chat.postMessage", status=429, retry_after=20)
     report = outbox.run_pass(NOW)
-    assert (report.sent, report.retrying) == (1, 1)
-    waiting = row(engine, ada)
-    assert (waiting.state, waiting.available_at, waiting.attempts) == (
-        DeliveryState.PENDING,
-        NOW + timedelta(seconds=20),
-        0,
-    )
-    assert row(engine, bart).state is DeliveryState.SENT
-    assert outbox.run_pass(NOW + timedelta(seconds=19)).sent == 0
-    assert outbox.run_pass(NOW + timedelta(seconds=20)).sent == 1
+    assert (report.sent, report.waiting, report.retrying) == (2, 1, 0)
+    assert clock.slept == [20.0]
+    assert [row(engine, d).attempts for d in (ada, bart)] == [1, 1]  # the 429 used none up
+    assert outbox.limiter.paused_until("T0SIMULATED", "") == NOW + timedelta(seconds=20)
     assert sorted(c.response["channel"] for c in posts(simulator)) == ["DADA0000001", "DBART000001"]
+
+
+def test_a_retry_after_longer_than_the_budget_leaves_every_row_for_later(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator, clock: InstantClock
+) -> None:
+    ada, bart = add(engine, ADA, "a"), add(engine, BART, "b")
+    simulator.fail("chat.postMessage", status=429, retry_after=60)
+    report = outbox.run_pass(NOW, budget=10)
+    assert (report.sent, report.waiting) == (0, 2)
+    assert clock.slept == []
+    assert len(simulator.calls_to("chat.postMessage")) == 1  # nothing inside the Retry-After
+    assert row(engine, ada).available_at == NOW + timedelta(seconds=60)
+    assert row(engine, bart).state is DeliveryState.PENDING
+    assert outbox.run_pass(NOW + timedelta(seconds=59), budget=0.5).sent == 0
+    assert len(simulator.calls_to("chat.postMessage")) == 1
+    clock.sleep(60)
+    assert outbox.run_pass(NOW + timedelta(seconds=60)).sent == 2
+
+
+def test_a_429_right_after_a_post_to_the_same_dm_pauses_only_that_dm(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator, clock: InstantClock
+) -> None:
+    add(engine, ADA, "first")
+    assert outbox.run_pass(NOW).sent == 1
+    add(engine, ADA, "second"), add(engine, BART, "third")
+    simulator.fail("chat.postMessage", status=429, retry_after=30)
+    clock.sleep(1)
+    report = outbox.run_pass(NOW + timedelta(seconds=1), budget=5)
+    assert (report.sent, report.waiting) == (1, 1)  # Bart's went; Ada's DM waits its 30 s
+    assert outbox.limiter.paused_until("T0SIMULATED", "") is None
+    assert outbox.limiter.paused_until("T0SIMULATED", ADA) == NOW + timedelta(seconds=31)
 
 
 def test_500s_back_off_and_the_message_arrives_once(
@@ -261,3 +301,41 @@ def test_counts_for_doctor(engine: Engine, outbox: Outbox) -> None:
         "sent_today": 1,
         "oldest_pending": NOW + timedelta(hours=2),
     }
+
+
+def test_a_burst_drains_at_slacks_rate_and_never_inside_a_retry_after(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator, clock: InstantClock
+) -> None:
+    """65 messages due at once, five of them to Ada: the workspace's burst, then its rate;
+    Ada's five a second apart; not one 429, and the pass takes little more than the model's
+    minimum (the simulator's `Limits`: 20 at once, then 10 a second; 1 a second per DM)."""
+    simulator.any_user = True
+    for n in range(60):
+        add(engine, f"U{n:010d}", f"burst-{n}")
+    for n in range(5):
+        add(engine, ADA, f"ada-{n}")
+    report = outbox.run_pass(NOW, budget=60)
+    assert report.sent == 65
+    assert [c for c in simulator.calls_to("chat.postMessage") if c.status == 429] == []
+    assert simulator.inside_retry_after == []
+    took = sum(clock.slept)
+    minimum = (65 - 20) / 10
+    assert minimum / took >= 0.8, (minimum, took)
+    ada = [c for c in posts(simulator) if c.args["channel"] == ADA]
+    assert len(ada) == 5
+
+
+def test_two_outboxes_share_one_workspace_rate_through_the_database(
+    engine: Engine, simulator: SlackSimulator, clock: InstantClock, outbox: Outbox
+) -> None:
+    simulator.any_user = True
+    for n in range(40):
+        add(engine, f"U{n:010d}", f"shared-{n}")
+    other = Outbox(engine, lambda _e, _t: BOT_TOKEN, simulator.api_url, RENDERERS, clock=clock)
+    first = outbox.run_pass(NOW, budget=0.0)  # plans and claims nothing: no time at all
+    assert first.sent == 0
+    assert outbox.run_pass(NOW, budget=1).sent + other.run_pass(NOW, budget=1).sent < 40
+    while outbox.run_pass(NOW + timedelta(seconds=sum(clock.slept)), budget=5).sent:
+        pass
+    assert len(posts(simulator)) == 40
+    assert [c for c in simulator.calls_to("chat.postMessage") if c.status == 429] == []

@@ -18,6 +18,7 @@ from bot.delivery.outbox import Planned, Policy, enqueue
 from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
 from bot.scheduling.cadence import Cadence, Frequency
 from bot.simulator import BOT_TOKEN, SlackSimulator
+from bot.simulator.webapi import Limits
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 LEADER = "UADA0000001"
@@ -92,7 +93,8 @@ def test_a_tick_killed_mid_send_neither_duplicates_nor_loses(
     assert states(engine) == {DeliveryState.IN_FLIGHT: 1}
     early = tick(database_url, simulator, NOW + timedelta(minutes=1))
     assert "0 sent" in early.communicate(timeout=60)[0]  # the lease still holds
-    after_lease = tick(database_url, simulator, NOW + Policy().lease)
+    # A lease runs from the instant of the claim: the killed tick claimed a moment after NOW.
+    after_lease = tick(database_url, simulator, NOW + Policy().lease + timedelta(seconds=2))
     out, err = after_lease.communicate(timeout=60)
     assert after_lease.returncode == 0, err
     expected = "1 recovered" if moment == "after Slack accepted" else "1 sent"
@@ -101,16 +103,42 @@ def test_a_tick_killed_mid_send_neither_duplicates_nor_loses(
     assert states(engine) == {DeliveryState.SENT: 1}
 
 
-def test_three_ticks_at_once_over_a_thousand_invitations(
+def test_three_ticks_at_once_share_the_workspace_rate_and_send_each_once(
     engine: Engine, database_url: str, simulator: SlackSimulator
 ) -> None:
+    """Three ticks at once over 150 invitations, against Slack's limits (the simulator's
+    model, in real time): each invitation once, all of them, and not one 429 between them,
+    because the three keep one workspace's rate together through the database."""
     simulator.any_user = True
-    invite(engine, [f"U{n:010d}" for n in range(1000)])
+    simulator.limits = Limits()
+    invite(engine, [f"U{n:010d}" for n in range(150)])
     processes = [tick(database_url, simulator, NOW) for _ in range(3)]
+    outputs = []
     for process in processes:
-        _, err = process.communicate(timeout=240)
+        out, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
+        outputs.append(out)
     delivered = invitations(simulator)
-    assert len(delivered) == 1000
-    assert len(set(delivered)) == 1000
-    assert states(engine) == {DeliveryState.SENT: 1000}
+    assert len(delivered) == 150
+    assert len(set(delivered)) == 150
+    assert states(engine) == {DeliveryState.SENT: 150}
+    assert [c for c in simulator.calls_to("chat.postMessage") if c.status == 429] == []
+    assert simulator.inside_retry_after == []
+    sent = [int(out.split(": ", 1)[1].split(" sent")[0].rsplit(" ", 1)[-1]) for out in outputs]
+    assert sum(sent) == 150
+    assert sum(1 for n in sent if n > 0) >= 2  # the replicas shared the burst
+
+
+def test_tick_refuses_a_budget_that_is_not_seconds(
+    database_url: str, simulator: SlackSimulator
+) -> None:
+    env = {"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": "s"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "tick", "--budget", "soon"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "not a number of seconds" in done.stderr

@@ -9,6 +9,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 
 from bot import db, web
@@ -140,3 +141,40 @@ def test_unknown_paths_are_404(server: str) -> None:
         urllib.request.urlopen(server + "/admin", timeout=10)
     raised.value.close()
     assert raised.value.code == 404
+
+
+def test_metrics_are_prometheus_text_with_requests_and_deliveries(
+    server: str, slack: SlackClient
+) -> None:
+    """`GET /metrics` in Prometheus' text format (parsed here with prometheus_client's own
+    parser): requests by route and status, and the delivery families, declared even before
+    anything is sent."""
+    get(server + web.HEALTH_PATH)
+    slack.command("UADA0000001", "help")
+    with urllib.request.urlopen(server + web.METRICS_PATH, timeout=10) as answer:
+        assert answer.headers["Content-Type"].startswith("text/plain; version=")
+        families = {f.name: f for f in text_string_to_metric_families(answer.read().decode())}
+    requests = {
+        (s.labels["route"], s.labels["status"]): s.value
+        for s in families["oneonone_http_requests"].samples
+        if s.name.endswith("_total")
+    }
+    assert requests[(web.HEALTH_PATH, "200")] >= 1
+    assert requests[(web.EVENTS_PATH, "200")] >= 1
+    for name in (
+        "oneonone_deliveries",
+        "oneonone_delivery_lag_seconds",
+        "oneonone_slack_rate_limited",
+        "oneonone_pass_duration_seconds",
+    ):
+        assert name in families
+
+
+def test_a_made_up_path_is_counted_as_other(server: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(server + "/x" * 50, timeout=10)
+    raised.value.close()
+    with urllib.request.urlopen(server + web.METRICS_PATH, timeout=10) as answer:
+        text = answer.read().decode()
+    assert 'route="other",status="404"' in text
+    assert "/x/x" not in text

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import make_client
 from bot.config import Settings
 from bot.simulator import BOT_TOKEN, SlackSimulator
-from bot.simulator.webapi import METHOD_SCOPES
+from bot.simulator.webapi import METHOD_SCOPES, Limits
 
 ADA = "UADA0000001"
 
@@ -247,3 +247,26 @@ def test_web_api_answers_have_slacks_own_fields(client: WebClient, simulator: Sl
     with pytest.raises(SlackApiError) as refused:
         client.users_info(user="UNOBODY0001")
     assert_shaped_like_slack("users.info", refused.value.response.data)
+
+
+def test_the_limits_model_answers_429_and_records_calls_inside_a_retry_after() -> None:
+    """The simulator's model of Slack's posting limits (`Limits`): per DM three at once, then
+    one a second; a 429 names its Retry-After, and a call before it is over is recorded."""
+    now = [0.0]
+    simulator = SlackSimulator(limits=Limits(), clock=lambda: now[0])
+    simulator.add_user("UADA0000001", "ada")
+    answers = [
+        simulator.handle("chat.postMessage", {"channel": "UADA0000001", "text": "hi"}, BOT_TOKEN)
+        for _ in range(4)
+    ]
+    assert [status for status, _, _ in answers] == [200, 200, 200, 429]
+    assert answers[-1][1] == {"ok": False, "error": "ratelimited"}  # Slack's body for a 429
+    assert answers[-1][2]["Retry-After"] == "1"
+    assert simulator.inside_retry_after == []
+    simulator.handle("chat.postMessage", {"channel": "UADA0000001", "text": "hi"}, BOT_TOKEN)
+    assert len(simulator.inside_retry_after) == 1  # the app did not wait
+    now[0] = 2.0
+    status, _, _ = simulator.handle(
+        "chat.postMessage", {"channel": "UADA0000001", "text": "hi"}, BOT_TOKEN
+    )
+    assert status == 200
