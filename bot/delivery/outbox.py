@@ -235,13 +235,13 @@ class Outbox:
         drain = _Drain(now, self.clock, self.policy.budget if budget is None else budget)
         report = PassReport(planned=self.plan(now))
         while drain.left() > 0:
-            claimed = self.claim(drain.at())
+            at = drain.at()
+            claimed = self.claim(at)
             if claimed:
                 self._send_all(claimed, drain, report)
                 continue
-            # Nothing due: wait within the budget for rows given back for a moment (by this
-            # replica or another), but not for a failed attempt's backoff.
-            at = drain.at()
+            # Nothing due at `at`: wait within the budget for rows given back for a moment
+            # (by this replica or another), but not for a failed attempt's backoff.
             soonest = self._next_given_back(at)
             if soonest is None or (soonest - at).total_seconds() > drain.left():
                 break
