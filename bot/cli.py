@@ -111,7 +111,7 @@ def _instant(text: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-TICK_BUDGET = 50.0
+TICK_BUDGET = 55.0
 
 
 def _default_port() -> int:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    event,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, composite, mapped_column, relationship
@@ -141,7 +142,8 @@ class RateLimit(Base):
 
 
 class ProcessedEvent(Base):
-    """Events API deliveries already taken, so Slack's retries (same event_id) act once."""
+    """Requests already taken, so that Slack's retries of an event (same `event_id`) and a
+    replayed command, click or form (same `trigger_id`, kept as "trigger:…") act once."""
 
     __tablename__ = "processed_events"
 
@@ -170,7 +172,11 @@ class Pairing(Base):
     """A recurring 1:1 between a leader (who scheduled it) and one person, with its cadence."""
 
     __tablename__ = "pairings"
-    __table_args__ = (Index("ix_pairings_people", "team_id", "leader_id", "member_id"),)
+    __table_args__ = (
+        Index("ix_pairings_people", "team_id", "leader_id", "member_id"),
+        # One open 1:1 per two people, whichever leads: two schedules at once cannot both win.
+        UniqueConstraint("team_id", "open_pair"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -206,9 +212,24 @@ class Pairing(Base):
     proposal: Mapped[str | None] = mapped_column(String(200))
     # The Slack app it was scheduled through, for links to that app's Home tab.
     app_id: Mapped[str | None] = mapped_column(String(32))
+    # The two people's ids in order, while the 1:1 is open (invited, active or paused), and
+    # NULL once it is not; written by `_keep_open_pair` whenever the row is.
+    open_pair: Mapped[str | None] = mapped_column(String(65))
 
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="pairing", order_by="Meeting.starts_at"
+    )
+
+
+OPEN_STATUSES = (PairingStatus.INVITED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
+
+
+@event.listens_for(Pairing, "before_insert")
+@event.listens_for(Pairing, "before_update")
+def _keep_open_pair(_mapper: object, _connection: object, pairing: Pairing) -> None:
+    is_open = pairing.status in OPEN_STATUSES
+    pairing.open_pair = (
+        " ".join(sorted((pairing.leader_id, pairing.member_id))) if is_open else None
     )
 
 

@@ -1,7 +1,8 @@
 """The HTTP side: Bolt's WSGI handler behind waitress, plus `GET /healthz` and `GET /metrics`.
 
-Waitress is a production WSGI server (a thread pool, no debug mode). SIGTERM becomes
-SystemExit, which waitress turns into a clean shutdown after in-flight requests finish.
+Waitress is a production WSGI server (a thread pool, no debug mode), set here so that idle or
+slow clients cannot exhaust it. SIGTERM drains it: no new connections, and what is in flight or
+queued is answered before the process exits.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from types import FrameType
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -35,17 +36,24 @@ KNOWN_ROUTES = frozenset(
     {EVENTS_PATH, HEALTH_PATH, METRICS_PATH, "/slack/install", "/slack/oauth_redirect"}
 )
 POLL_SECONDS = 0.01  # how soon a server in a thread notices it should stop
+CONNECTIONS = 500  # open connections kept at once (waitress's default is 100)
+CHANNEL_TIMEOUT = 30  # seconds an idle connection is kept
+DRAIN_SECONDS = 10  # how long SIGTERM waits for requests in flight and queued
+# Slack's largest payloads (a modal's state, a message event with blocks) are well under this.
+MAX_BODY_BYTES = 1024 * 1024
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 class _SlackHandler(SlackRequestHandler):
-    """Bolt's WSGI handler, answering 400 (signed) or 401 (not) to a body Bolt cannot parse.
+    """Bolt's WSGI handler behind two checks Bolt makes too late: the body's size, and its
+    signature, both before anything parses it.
 
-    Bolt parses the body before it verifies the signature and fails with a 500 on malformed
-    JSON, bad UTF-8 or a non-object payload; Bolt's own verification still runs on every
-    request that reaches `App.dispatch`.
+    Bolt parses the body before it verifies the signature, so an unsigned, deeply nested or
+    malformed body costs a parse and can end in a 500 with a traceback. Here an oversized body
+    is refused unread (413), an unsigned or stale one with 401, and a signed one that does not
+    parse with 400; Bolt's own verification still runs on every request it is handed.
     """
 
     def __init__(self, app: App, signing_secret: str | None) -> None:
@@ -57,26 +65,28 @@ class _SlackHandler(SlackRequestHandler):
             # Socket Mode without a signing secret: nothing posted here could be verified.
             return BoltResponse(status=404, body="events arrive over Socket Mode")
         headers = _first_values(request.get_headers())
-        length = int(request.environ.get("CONTENT_LENGTH") or 0)
-        raw: bytes = request.environ["wsgi.input"].read(length) if length > 0 else b""
+        length_header = str(request.environ.get("CONTENT_LENGTH") or "0")
+        length = int(length_header) if length_header.isdigit() else -1
+        if not 0 <= length <= MAX_BODY_BYTES:
+            return BoltResponse(status=413, body="request body too large")
+        raw: bytes = request.environ["wsgi.input"].read(length) if length else b""
         if not headers.get("x-slack-request-timestamp", "").isdigit():
             return BoltResponse(status=401, body="invalid signature")
         try:
-            text = raw.decode("utf-8")
-            bolt_request = BoltRequest(body=text, query=request.query_string, headers=headers)
-            body = bolt_request.body
-            well_formed = isinstance(body, dict) and bool(
-                {"type", "command", "ssl_check"} & set(body)
-            )
+            text = raw.decode("utf-8")  # Slack's bodies are UTF-8, and so is what it signs
         except UnicodeDecodeError:
             return BoltResponse(status=400, body="malformed request body")
-        except (ValueError, TypeError, AttributeError):  # bad JSON, a non-object payload
-            well_formed = False
-        if well_formed:
-            return self.app.dispatch(bolt_request)
         if not self._verifier.is_valid_request(text, headers):
             return BoltResponse(status=401, body="invalid signature")
-        return BoltResponse(status=400, body="malformed request body")
+        try:
+            bolt_request = BoltRequest(body=text, query=request.query_string, headers=headers)
+            body = bolt_request.body
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            # bad JSON, a non-object payload, nesting deeper than Python parses
+            return BoltResponse(status=400, body="malformed request body")
+        if not (isinstance(body, dict) and {"type", "command", "ssl_check"} & set(body)):
+            return BoltResponse(status=400, body="malformed request body")
+        return self.app.dispatch(bolt_request)
 
 
 def _first_values(headers: dict[str, Any]) -> dict[str, str]:
@@ -129,45 +139,101 @@ def _health(engine: Engine, start_response: StartResponse) -> list[bytes]:
 
 
 def make_server(application: WSGIApp, *, host: str, port: int, threads: int = 8) -> Any:
-    """A waitress server, bound but not yet serving (port 0 picks a free port)."""
-    return create_server(application, host=host, port=port, threads=threads, ident="oneonone")
+    """A waitress server, bound but not yet serving (port 0 picks a free port).
+
+    Waitress's defaults let 100 idle connections shut everyone else out, and select() stops at
+    1,024 descriptors: here poll() is used, up to CONNECTIONS connections are kept, and one
+    idle for CHANNEL_TIMEOUT seconds is closed, so slow or idle clients cannot exhaust it."""
+    return create_server(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="oneonone",
+        connection_limit=CONNECTIONS,
+        channel_timeout=CHANNEL_TIMEOUT,
+        cleanup_interval=CHANNEL_TIMEOUT // 2,
+        asyncore_use_poll=True,
+    )
+
+
+class _OncePerMinute(logging.Filter):
+    """Waitress warns at every request queued behind busy threads (11,817 lines in a minute
+    under load); one line a minute says the same."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = -60.0
+        self._held = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self._last < 60:
+            self._held += 1
+            return False
+        if self._held:
+            record.msg = f"{record.msg} ({self._held} more such warnings in the last minute)"
+        self._last, self._held = now, 0
+        return True
+
+
+logging.getLogger("waitress.queue").addFilter(_OncePerMinute())
 
 
 @contextmanager
 def serving_in_background(application: WSGIApp, *, host: str = "127.0.0.1") -> Iterator[str]:
     """The same server on a free port, in a thread, for as long as the block runs; yields
-    its base URL (`oneonone demo` and the tests). The thread stops its own loop before the
-    server closes, so no poll meets a closed socket."""
+    its base URL (`oneonone demo` and the tests). Leaving the block drains it as SIGTERM does."""
     server = make_server(application, host=host, port=0)
     stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            wasyncore.loop(timeout=POLL_SECONDS, map=server._map, count=1)
-
-    thread = threading.Thread(target=loop, daemon=True, name="oneonone-http")
+    thread = threading.Thread(
+        target=serve_until, args=(server, stop), daemon=True, name="oneonone-http"
+    )
     thread.start()
     try:
         yield f"http://{host}:{server.effective_port}"
     finally:
         stop.set()
-        thread.join(10)
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(server._map)  # the listening socket and any open connections
+        thread.join(DRAIN_SECONDS + 5)
 
 
 def serve(application: WSGIApp, *, host: str, port: int) -> None:
-    """Serve until SIGTERM or SIGINT, then finish in-flight requests and return."""
+    """Serve until SIGTERM or SIGINT, then drain: stop accepting, finish what is in flight and
+    queued (for up to DRAIN_SECONDS), and return."""
     server = make_server(application, host=host, port=port)
-    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    stop = threading.Event()
+    previous = {
+        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)
+    }
     logger.info("listening on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     try:
-        server.run()
+        serve_until(server, stop)
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     logger.info("stopped")
 
 
-def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
+def serve_until(server: Any, stop: threading.Event) -> None:
+    """Run `server` until `stop` is set, then drain it and close it."""
+    while not stop.is_set():
+        wasyncore.loop(timeout=POLL_SECONDS, map=server._map, use_poll=True, count=1)
+    server.accepting = False
+    server.del_channel()  # no new connections; the trigger and open channels stay
+    server.socket.close()
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while _busy(server) and time.monotonic() < deadline:
+        wasyncore.loop(timeout=POLL_SECONDS, map=server._map, use_poll=True, count=1)
+    server.task_dispatcher.shutdown()
+    wasyncore.close_all(server._map)
+
+
+def _busy(server: Any) -> bool:
+    """Requests queued, being answered, or answered but not yet written out."""
+    dispatcher = server.task_dispatcher
+    if dispatcher.queue or dispatcher.active_count:
+        return True
+    return any(
+        getattr(channel, "requests", None) or getattr(channel, "total_outbufs_len", 0)
+        for channel in list(server._map.values())
+    )

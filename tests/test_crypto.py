@@ -21,7 +21,7 @@ def write_note(engine: Engine, words: str) -> int:
             team_id="T1",
             leader_id="U1",
             member_id="U2",
-            status=PairingStatus.ACTIVE,
+            status=PairingStatus.ENDED,  # one of many past 1:1s of the two (one may be open)
             cadence=Cadence(Frequency.WEEKLY, 1, time(10), "UTC"),
             start=date(2026, 11, 24),
             minutes=30,

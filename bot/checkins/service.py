@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.checkins.questions import (
@@ -315,20 +316,51 @@ def save_answers(
             mood_value = None
         if row is not None and (row.text, row.mood) == (text, mood_value):
             continue  # unchanged: not an edit
+        values = {
+            "asked": question.text,
+            "text": text,
+            "mood": mood_value,
+            "updated_at": now,
+            "edited_after_start": now >= meeting.starts_at,
+            "source_ts": source_ts,
+        }
         if row is None:
-            row = Answer(
-                team_id=meeting.team_id,
-                meeting_id=meeting.id,
-                author_id=author_id,
-                question=key,
-                created_at=now,
-            )
-            session.add(row)
-        row.asked = question.text
-        row.text, row.mood, row.updated_at = text, mood_value, now
-        row.edited_after_start = now >= meeting.starts_at
-        row.source_ts = source_ts
+            row = _new_answer(session, meeting, author_id, key, now, values)
+        for name, value in values.items():
+            setattr(row, name, value)
     session.flush()
+
+
+def _new_answer(
+    session: Session,
+    meeting: Meeting,
+    author_id: str,
+    key: str,
+    now: datetime,
+    values: Mapping[str, object],
+) -> Answer:
+    """The author's answer row for `key`, made now, or the one a concurrent submission of
+    the same form made first (found by its unique key after our insert lost the race)."""
+    row = Answer(
+        team_id=meeting.team_id,
+        meeting_id=meeting.id,
+        author_id=author_id,
+        question=key,
+        created_at=now,
+        **values,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return session.scalars(
+            select(Answer).where(
+                Answer.meeting_id == meeting.id,
+                Answer.author_id == author_id,
+                Answer.question == key,
+            )
+        ).one()
+    return row
 
 
 def _mood(value: object) -> int | None:

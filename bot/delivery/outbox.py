@@ -93,9 +93,11 @@ class PassReport:
     failed: int = 0
     dropped: int = 0
     waiting: int = 0  # given back for a moment by Slack's limits (not a failed attempt)
+    more: bool = field(default=False, compare=False)  # the budget ran out with work left
 
     def __str__(self) -> str:
-        return ", ".join(f"{count} {name}" for name, count in vars(self).items())
+        counts = [f"{count} {name}" for name, count in vars(self).items() if name != "more"]
+        return ", ".join(counts) + (" (more to send)" if self.more else "")
 
 
 @dataclass
@@ -234,7 +236,10 @@ class Outbox:
         respect, lease expiry included; while the pass drains, it moves on with the clock."""
         drain = _Drain(now, self.clock, self.policy.budget if budget is None else budget)
         report = PassReport(planned=self.plan(now))
-        while drain.left() > 0:
+        while True:
+            if drain.left() <= 0:
+                report.more = True
+                break
             at = drain.at()
             claimed = self.claim(at)
             if claimed:
@@ -243,7 +248,10 @@ class Outbox:
             # Nothing due at `at`: wait within the budget for rows given back for a moment
             # (by this replica or another), but not for a failed attempt's backoff.
             soonest = self._next_given_back(at)
-            if soonest is None or (soonest - at).total_seconds() > drain.left():
+            if soonest is None:
+                break
+            if (soonest - at).total_seconds() > drain.left():
+                report.more = True
                 break
             self.clock.sleep((soonest - at).total_seconds())
         metrics.PASS_DURATION.observe(drain.elapsed().total_seconds())
@@ -261,6 +269,15 @@ class Outbox:
                     Delivery.state == DeliveryState.PENDING,
                     Delivery.available_at > now,
                     Delivery.available_at <= now + timedelta(seconds=self.policy.short_wait),
+                )
+            )
+
+    def next_due(self) -> datetime | None:
+        """When the next pending row falls due (the scheduler wakes for it)."""
+        with self.engine.connect() as connection:
+            return connection.scalar(
+                select(func.min(Delivery.available_at)).where(
+                    Delivery.state == DeliveryState.PENDING
                 )
             )
 

@@ -3,9 +3,12 @@ so no job store is kept and any number of replicas may run it."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import UTC, timedelta
 
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
@@ -18,13 +21,26 @@ logger = logging.getLogger(__name__)
 PASS_SECONDS = 30
 
 
+def drain(outbox: Outbox, scheduler: BackgroundScheduler) -> None:
+    """One run of the pass job: passes back to back while a pass ends with work left (a
+    burst), then the next run brought forward to when the next row falls due, if that is
+    before the interval's (so a burst is sent the moment it is due, not up to 30 s later)."""
+    while outbox.run_pass(outbox.clock.now()).more:
+        pass
+    due, now = outbox.next_due(), outbox.clock.now()
+    if due is not None and due < now + timedelta(seconds=PASS_SECONDS):
+        # At least a second on: a due row another replica holds is not ours to spin on.
+        with contextlib.suppress(JobLookupError, SchedulerNotRunningError):  # shutting down
+            scheduler.modify_job("pass", next_run_time=max(due, now + timedelta(seconds=1)))
+
+
 def start(engine: Engine, outbox: Outbox) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": PASS_SECONDS},
     )
     scheduler.add_job(
-        lambda: outbox.run_pass(outbox.clock.now()),
+        lambda: drain(outbox, scheduler),
         IntervalTrigger(seconds=PASS_SECONDS, timezone=UTC),
         id="pass",
         name="delivery pass",

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import Planned, enqueue_returning_id
-from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus
+from bot.models import OPEN_STATUSES, Meeting, MeetingStatus, Pairing, PairingStatus
 from bot.people import service as preferences
 from bot.scheduling.cadence import (
     Described,
@@ -25,7 +26,7 @@ from bot.scheduling.cadence import (
 )
 
 MEETINGS_AHEAD = 3
-OPEN = (PairingStatus.INVITED, PairingStatus.ACTIVE, PairingStatus.PAUSED)
+OPEN = OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,12 @@ def schedule(
 ) -> tuple[Pairing, int]:
     """Create the 1:1 as an invitation and enqueue the invitation DM; (pairing, delivery id)."""
     check_person(leader_id, team_id, person)
+    already = SchedulingError(
+        f"You already have a 1:1 with {person.name}: use `/oneonone reschedule` to change "
+        "when it happens."
+    )
     if find_open(session, team_id=team_id, one=leader_id, other=person.id) is not None:
-        raise SchedulingError(
-            f"You already have a 1:1 with {person.name}: use `/oneonone reschedule` to change "
-            "when it happens."
-        )
+        raise already
     pairing = Pairing(
         team_id=team_id,
         enterprise_id=enterprise_id,
@@ -150,8 +152,11 @@ def schedule(
         app_id=app_id,
     )
     _set_plan(pairing, plan)
-    session.add(pairing)
-    session.flush()
+    try:
+        with session.begin_nested():  # a rival schedule of the same two, committed meanwhile
+            session.add(pairing)
+    except IntegrityError:
+        raise already from None
     return pairing, _enqueue_now(session, pairing, invitation_subject(pairing), person.id, now)
 
 

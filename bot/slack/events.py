@@ -29,7 +29,7 @@ Middleware = Callable[..., BoltResponse | None]
 
 def register(app: App, deps: Deps) -> None:
     engine = deps.engine
-    app.middleware(take_each_event_once(deps))
+    app.middleware(take_each_request_once(deps))
 
     @app.event("user_change")
     def user_change(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
@@ -62,13 +62,20 @@ def register(app: App, deps: Deps) -> None:
     app.event("tokens_revoked")(single_workspace_uninstalled)
 
 
-def take_each_event_once(deps: Deps) -> Middleware:
-    """Slack resends an event it thinks we missed (`X-Slack-Retry-Num`, same `event_id`).
-    The first delivery claims the id in `processed_events`; a retry finds it taken and is
-    acknowledged without running any listener. A listener that fails releases the id."""
+def take_each_request_once(deps: Deps) -> Middleware:
+    """Slack resends an event it thinks we missed (`X-Slack-Retry-Num`, same `event_id`), and
+    a signed command or click can be replayed within Slack's five minutes. The first delivery
+    claims its id in `processed_events` (the `event_id`; for a command, click or form, its
+    `trigger_id`, which Slack makes for each one); a repeat finds it taken and is acknowledged
+    without running any listener, so nothing is created twice. A listener that fails
+    releases the id."""
 
     def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if body.get("type") == "event_callback":
+            event_id = body.get("event_id")
+        else:
+            trigger = body.get("trigger_id")
+            event_id = f"trigger:{trigger}" if isinstance(trigger, str) and trigger else None
         if not isinstance(event_id, str) or not event_id:
             return next()
         try:
@@ -81,7 +88,7 @@ def take_each_event_once(deps: Deps) -> Middleware:
                     )
                 )
         except IntegrityError:
-            logger.info("event %s was already taken; Slack's retry is ignored", event_id)
+            logger.info("%s was already taken; the repeat is ignored", event_id)
             return BoltResponse(status=200, body="")
         try:
             return next()

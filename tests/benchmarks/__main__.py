@@ -12,7 +12,7 @@ import sys
 
 from tests.benchmarks.common import ROOT
 
-BENCHMARKS = ("bench_outbox", "bench_ack", "bench_memory")
+BENCHMARKS = ("bench_outbox", "bench_burst", "bench_ack", "bench_memory")
 
 
 def main() -> None:

@@ -1,14 +1,22 @@
-"""When nudges go: working hours in the person's own zone, or not at all."""
+"""The check-ins service: when nudges go (working hours in the person's own zone, or not at
+all), and answers saved once however many times a form is submitted at once."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from bot.checkins import service as checkins
 from bot.checkins.service import nudge_times
+from bot.models import Answer
 from bot.people.service import Timeline, WorkingHours
+from bot.scheduling import service as pairings
+from bot.scheduling.grammar import parse_schedule
 
 
 def local(moment: datetime | None, zone: str) -> str | None:
@@ -33,3 +41,57 @@ def test_nudges_keep_to_working_hours(starts: str, zone: str, expected: str | No
     moment = datetime.fromisoformat(starts.replace("Z", "+00:00")).astimezone(UTC)
     times = nudge_times(moment, timeline=Timeline(), hours=WorkingHours(), tz=ZoneInfo(zone))
     assert [local(t, zone) for t in times] == ([] if expected is None else [expected])
+
+
+# -- answers: the same form submitted many times at once ---------------------------------------
+
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+TEAM, ADA, BART = "T1", "UADA0000001", "UBART000001"
+
+
+def a_meeting(engine: Engine) -> int:
+    plan = parse_schedule("weekly on Friday at 10:00", default_zone="UTC", today=NOW.date())
+    bart = pairings.Person(id=BART, team_id=TEAM, name="bart", tz="UTC")
+    with Session(engine) as session, session.begin():
+        pairing, _ = pairings.schedule(
+            session,
+            team_id=TEAM,
+            enterprise_id=None,
+            leader_id=ADA,
+            person=bart,
+            plan=plan,
+            now=NOW,
+        )
+        pairings.accept(session, pairing_id=pairing.id, team_id=TEAM, user_id=BART, now=NOW)
+        return pairing.meetings[0].id
+
+
+def test_ten_submissions_of_one_answer_at_once_keep_one_answer(engine: Engine) -> None:
+    """Ten concurrent submissions of Bart's form (a double click, a slow network): each is
+    saved or finds the one saved first, none fails, and one row remains."""
+    meeting_id = a_meeting(engine)
+    start = threading.Barrier(10)
+    failures: list[BaseException] = []
+
+    def submit(n: int) -> None:
+        try:
+            with Session(engine) as session, session.begin():
+                meeting = checkins.meeting_for(
+                    session, meeting_id=meeting_id, team_id=TEAM, user_id=BART
+                )
+                start.wait()
+                checkins.save_answers(
+                    session, meeting, author_id=BART, given={"open": f"take {n}"}, now=NOW
+                )
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    with Session(engine) as session:
+        rows = session.scalars(select(Answer).where(Answer.meeting_id == meeting_id)).all()
+        assert [(a.author_id, a.question) for a in rows] == [(BART, "open")]

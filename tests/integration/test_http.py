@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -114,7 +116,27 @@ def test_a_signed_malformed_body_gets_400_never_500(
 def test_a_body_that_is_not_utf8_gets_400(slack: SlackClient, simulator: SlackSimulator) -> None:
     headers = {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=0"}
     answer = slack.post(b"\xff\xfe{}", "application/json", headers=headers, sign=False)
-    assert answer.status == 400
+    assert answer.status == 400  # not UTF-8, so not from Slack (nor signable by its SDK)
+    assert nothing_happened(simulator)
+
+
+@pytest.mark.parametrize("sign", [False, True])
+def test_a_deeply_nested_body_is_refused_before_it_is_parsed(
+    slack: SlackClient, simulator: SlackSimulator, sign: bool
+) -> None:
+    """Bolt parses a body before it checks its signature: 100,000 nested arrays unsigned gave
+    a 500 and a traceback. Now the signature comes first (401), and a signed one is 400."""
+    nested = "[" * 100_000 + "]" * 100_000
+    answer = slack.post(nested, "application/json", sign=sign)
+    assert answer.status == (400 if sign else 401)
+    assert nothing_happened(simulator)
+
+
+def test_a_body_over_a_megabyte_is_refused_unread(
+    slack: SlackClient, simulator: SlackSimulator
+) -> None:
+    answer = slack.post("x" * (web.MAX_BODY_BYTES + 1), "application/json")
+    assert answer.status == 413
     assert nothing_happened(simulator)
 
 
@@ -178,3 +200,58 @@ def test_a_made_up_path_is_counted_as_other(server: str) -> None:
         text = answer.read().decode()
     assert 'route="other",status="404"' in text
     assert "/x/x" not in text
+
+
+def test_a_replayed_signed_command_runs_once(
+    slack: SlackClient, simulator: SlackSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same signed command sent twice within Slack's five minutes (a replay): acknowledged
+    both times, done once, by its `trigger_id`."""
+    url = simulator.response_url()
+    body = HELP + "&" + urlencode({"response_url": url, "trigger_id": "1001.2002.replayed"})
+    with caplog.at_level(logging.INFO, logger="bot.slack.events"):
+        first = slack.post(body, "application/x-www-form-urlencoded")
+        second = slack.post(body, "application/x-www-form-urlencoded")
+    assert (first.status, second.status) == (200, 200)
+    assert simulator.response_to(url, wait=5) is not None
+    assert "trigger:1001.2002.replayed was already taken" in caplog.text
+
+
+def test_stopping_answers_every_request_in_flight_and_queued() -> None:
+    """SIGTERM with requests queued behind busy threads reset 22 of 30 of them; now the
+    server stops accepting, then answers everything it had taken in, then stops."""
+    release, arrived = threading.Event(), threading.Semaphore(0)
+
+    def slow(_environ: dict, start_response: web.StartResponse) -> list[bytes]:
+        arrived.release()
+        release.wait(10)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"done"]
+
+    server = web.make_server(slow, host="127.0.0.1", port=0, threads=2)
+    stop = threading.Event()
+    serving = threading.Thread(target=web.serve_until, args=(server, stop))
+    serving.start()
+    url = f"http://127.0.0.1:{server.effective_port}/"
+    answers: list[bytes] = []
+
+    def ask() -> None:
+        with urllib.request.urlopen(url, timeout=20) as answer:
+            answers.append(answer.read())
+
+    clients = [threading.Thread(target=ask) for _ in range(6)]
+    for client in clients:
+        client.start()
+    assert arrived.acquire(timeout=10)
+    assert arrived.acquire(timeout=10)
+    for _ in range(1000):  # the other four wait in waitress's queue
+        if len(server.task_dispatcher.queue) == 4:
+            break
+        release.wait(0.01)
+    assert len(server.task_dispatcher.queue) == 4
+    stop.set()
+    release.set()
+    for client in clients:
+        client.join(20)
+    serving.join(20)
+    assert answers == [b"done"] * 6

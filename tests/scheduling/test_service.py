@@ -1,11 +1,16 @@
-"""A Slack status as we keep it: an expiry Slack sends that is no time at all is no expiry."""
+"""The scheduling service: a Slack status as we keep it, and one open 1:1 per two people."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
+from bot.models import Pairing
+from bot.scheduling import service
+from bot.scheduling.grammar import parse_schedule
 from bot.scheduling.service import Status
 
 
@@ -26,3 +31,54 @@ def test_a_status_expiry_is_a_time_or_none(expiration: object, expected: datetim
     status = Status.from_slack({"status_text": "Away", "status_expiration": expiration})
     assert status.text == "Away"
     assert status.expires_at == expected
+
+
+# -- scheduling: one open 1:1 per two people --------------------------------------------------
+
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+TEAM, ADA, BART = "T1", "UADA0000001", "UBART000001"
+
+
+def person(user_id: str) -> service.Person:
+    return service.Person(id=user_id, team_id=TEAM, name=user_id.lower(), tz="UTC")
+
+
+def schedule(session: Session, leader: str, member: str) -> Pairing:
+    plan = parse_schedule("weekly on Tuesday at 10:00", default_zone="UTC", today=NOW.date())
+    pairing, _ = service.schedule(
+        session,
+        team_id=TEAM,
+        enterprise_id=None,
+        leader_id=leader,
+        person=person(member),
+        plan=plan,
+        now=NOW,
+    )
+    return pairing
+
+
+def test_two_rival_schedules_of_the_same_two_people_make_one_1_1(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ada schedules Bart while Bart schedules Ada: both pass the check for an open 1:1
+    before either commits. The database keeps one (a unique open pair, whoever leads)."""
+    with Session(engine) as session, session.begin():
+        schedule(session, ADA, BART)
+    monkeypatch.setattr(service, "find_open", lambda *_a, **_k: None)  # the rival's view
+    with Session(engine) as session, session.begin(), pytest.raises(service.SchedulingError):
+        schedule(session, BART, ADA)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Pairing)) == 1
+
+
+def test_an_ended_1_1_frees_the_pair_for_a_new_one(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        first = schedule(session, ADA, BART)
+        assert first.open_pair == f"{ADA} {BART}"
+        service.end(session, first, by=ADA, now=NOW)
+    with Session(engine) as session, session.begin():
+        again = schedule(session, BART, ADA)
+        assert again.open_pair == f"{ADA} {BART}"
+    with Session(engine) as session:
+        statuses = sorted(p.status.value for p in session.scalars(select(Pairing)))
+        assert statuses == ["ended", "invited"]
