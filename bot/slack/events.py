@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,7 @@ from bot.people import profiles
 from bot.scheduling import service as pairings
 from bot.scheduling.service import Status
 from bot.scheduling.zones import is_zone
-from bot.slack import home, messages, payloads, people, views
+from bot.slack import home, messages, outage, payloads, people, views
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ def register(app: App, deps: Deps) -> None:
     app.event("tokens_revoked")(single_workspace_uninstalled)
 
 
+LAST_RETRY = 3  # Slack resends an event three times, over about five minutes
+
+
 def take_each_request_once(deps: Deps) -> Middleware:
     """Slack resends an event it thinks we missed (`X-Slack-Retry-Num`, same `event_id`), and
     a signed command or click can be replayed within Slack's five minutes. The first delivery
@@ -70,7 +73,11 @@ def take_each_request_once(deps: Deps) -> Middleware:
     without running any listener, so nothing is created twice. A listener that fails
     releases the id."""
 
-    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+    def middleware(
+        body: dict[str, Any], request: BoltRequest, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        retry = (request.headers.get("x-slack-retry-num") or ["0"])[0]
+        retry_num = int(retry) if retry.isdigit() else 0
         if body.get("type") == "event_callback":
             event_id = body.get("event_id")
         else:
@@ -87,6 +94,11 @@ def take_each_request_once(deps: Deps) -> Middleware:
                         received_at=deps.clock.now(),
                     )
                 )
+        except outage.DATABASE_DOWN:
+            if body.get("type") == "event_callback" and retry_num < LAST_RETRY:
+                logger.warning("database unreachable: event %s left for Slack to resend", event_id)
+                return BoltResponse(status=503, body="")  # Slack sends it again, later
+            return next()  # the listener acks and tells the person (bot.slack.outage)
         except IntegrityError:
             logger.info("%s was already taken; the repeat is ignored", event_id)
             return BoltResponse(status=200, body="")
