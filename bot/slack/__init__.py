@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.slack import actions, commands, events, forms, home, ignored, outage
+from bot.slack import actions, commands, events, forms, guard, home, ignored
 
 
 def register_listeners(app: App, deps: Deps) -> None:
@@ -16,4 +16,4 @@ def register_listeners(app: App, deps: Deps) -> None:
     forms.register(app, deps)
     home.register(app, deps)
     ignored.register(app)  # last: whatever no listener above took
-    outage.guard_listeners(app)  # every listener answers even when the database is down
+    guard.guard_listeners(app)  # every listener answers even when the database is down

@@ -20,7 +20,7 @@ from bot.people import profiles
 from bot.scheduling import service as pairings
 from bot.scheduling.service import Status
 from bot.scheduling.zones import is_zone
-from bot.slack import home, messages, outage, payloads, people, views
+from bot.slack import guard, home, messages, payloads, people, views
 
 logger = logging.getLogger(__name__)
 
@@ -94,11 +94,11 @@ def take_each_request_once(deps: Deps) -> Middleware:
                         received_at=deps.clock.now(),
                     )
                 )
-        except outage.DATABASE_DOWN:
+        except guard.DATABASE_DOWN:
             if body.get("type") == "event_callback" and retry_num < LAST_RETRY:
                 logger.warning("database unreachable: event %s left for Slack to resend", event_id)
                 return BoltResponse(status=503, body="")  # Slack sends it again, later
-            return next()  # the listener acks and tells the person (bot.slack.outage)
+            return next()  # the listener acks and tells the person (bot.slack.guard)
         except IntegrityError:
             logger.info("%s was already taken; the repeat is ignored", event_id)
             return BoltResponse(status=200, body="")

@@ -170,7 +170,8 @@ def register(app: App, deps: Deps) -> None:
             until = None
             if action["action_id"] == Action.HOME_AWAY:
                 try:
-                    until = date.fromisoformat(action.get("selected_date") or "")
+                    chosen = action.get("selected_date")
+                    until = date.fromisoformat(chosen if isinstance(chosen, str) else "")
                     profiles.parse_away(f"until {until.isoformat()}", today=today)
                 except (ValueError, pairings.SchedulingError) as error:
                     reason = str(error) if isinstance(error, pairings.SchedulingError) else ""

@@ -18,6 +18,7 @@ from bot.scheduling.cadence import (
     Schedule,
 )
 from bot.scheduling.zones import ZoneUnknown, read_zone
+from bot.slack.guard import FormError
 from bot.slack.ids import Action, Form
 from bot.slack.mrkdwn import escape, quote_inline
 
@@ -336,18 +337,35 @@ State = dict[str, dict[str, dict[str, Any]]]
 def state_value(state: State, block: str) -> Any:
     """What one input of a submitted modal holds (its block and action ids are the same):
     typed text, a chosen option's value, a person, a time or a date, or the values of ticked
-    checkboxes (a list); None when it was left empty."""
-    element = state.get(block, {}).get(block, {})
+    checkboxes (a list); None when it was left empty. What Slack never sends there (a list,
+    a number or an object where text goes, a NUL) raises `guard.FormError` for the field."""
+    element = state.get(block, {}).get(block, {}) if isinstance(state, dict) else {}
+    if not isinstance(element, dict):
+        raise FormError(block)
     if "selected_options" in element:
-        return [o.get("value") for o in element.get("selected_options") or []]
+        options = element.get("selected_options") or []
+        if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+            raise FormError(block)
+        return [_checked(o.get("value"), block) for o in options]
     chosen = element.get("selected_option") or {}
-    return (
-        chosen.get("value")
-        or element.get("selected_user")
-        or element.get("selected_time")
-        or element.get("selected_date")
-        or element.get("value")
-    )
+    if not isinstance(chosen, dict):
+        raise FormError(block)
+    for value in (
+        chosen.get("value"),
+        element.get("selected_user"),
+        element.get("selected_time"),
+        element.get("selected_date"),
+        element.get("value"),
+    ):
+        if value is not None and value != "":
+            return _checked(value, block)
+    return None
+
+
+def _checked(value: object, block: str) -> str:
+    if not isinstance(value, str) or "\x00" in value:
+        raise FormError(block)
+    return value
 
 
 def schedule_form(member_id: str | None, zone: str) -> dict[str, Any]:

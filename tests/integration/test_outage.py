@@ -14,7 +14,7 @@ from bot import db, web
 from bot.app import create_app
 from bot.config import Settings
 from bot.simulator import SlackClient, SlackSimulator
-from bot.slack import outage
+from bot.slack import guard
 from tests.integration import ExpectLog
 from tests.integration.drive import ADA, BART, dm_of
 
@@ -81,7 +81,7 @@ def test_a_dm_answer_is_left_for_slack_to_resend_then_the_person_is_told(
     )
     assert again.status == 200
     simulator.wait_for_calls("chat.postMessage", 1, timeout=5)
-    assert outage.SAY_ANSWER in [m["text"] for m in dm_of(simulator, BART)]
+    assert guard.SAY_ANSWER in [m["text"] for m in dm_of(simulator, BART)]
 
 
 def test_a_profile_change_tells_nobody(down: SlackClient, simulator: SlackSimulator) -> None:
@@ -91,7 +91,7 @@ def test_a_profile_change_tells_nobody(down: SlackClient, simulator: SlackSimula
     assert simulator.calls_to("chat.postMessage") == []
 
 
-def test_the_outage_is_logged_without_a_traceback(
+def test_the_guard_is_logged_without_a_traceback(
     down: SlackClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     down.command(ADA, "list", wait=5)

@@ -1,4 +1,9 @@
-"""When the database cannot be reached: every request still gets its ack and a plain answer.
+"""Every listener answers: when the database cannot be reached, and when a form holds what
+Slack never sends there (`FormError`, raised by `views.state_value`).
+
+A form with a list, a number or an object where text goes is refused on its own field, and
+nothing is changed. When the database cannot be reached, every request still gets its ack and
+a plain answer.
 
 Bolt runs a listener after its ack in another thread (HTTP mode); when it then raises, Bolt
 drops the ack it had (the request waits out Slack's 3 s and gets a 404), and its error
@@ -26,6 +31,17 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 logger = logging.getLogger(__name__)
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
+FORGED = "This form sent something I can't use, so nothing was changed."
+
+
+class FormError(ValueError):
+    """A submitted form's field holds what Slack never sends there; `block` is the field."""
+
+    def __init__(self, block: str) -> None:
+        super().__init__(block)
+        self.block = block
+
+
 SAY = (
     "I couldn't reach my database just now, so nothing was saved or changed. "
     "Please try again in a minute."
@@ -54,34 +70,39 @@ def _guard(listener: CustomListener) -> None:
             return original(**{name: given[name] for name in wanted if name in given})
         except DATABASE_DOWN as error:
             logger.warning("database unreachable during a request: %s", type(error).__name__)
-            _answer(given)
+            _answer(given, SAY)
+            return None
+        except FormError as error:
+            logger.info("a form sent what Slack never sends in %s", error.block[:64])
+            _answer(given, FORGED, block=error.block)
             return None
 
     listener.ack_function = guarded
     listener.arg_names = wanted + [name for name in NEEDED if name not in wanted]
 
 
-def _answer(given: dict[str, Any]) -> None:
-    """Ack if no ack was sent, and say so where the person will see it."""
+def _answer(given: dict[str, Any], say: str, *, block: str | None = None) -> None:
+    """Ack if no ack was sent, and `say` where the person will see it: on the form's field
+    (`block`, or its first input), the response_url, or their DM."""
     ack, body = given.get("ack"), given.get("body") or {}
     acked = ack is None or getattr(ack, "response", None) is not None
     kind = body.get("type")
     if kind == "view_submission" and not acked:
-        block = _first_input(body.get("view") or {})
+        block = block or _first_input(body.get("view") or {})
         if block is not None:
-            ack(response_action="errors", errors={block: SAY[:150]})
+            ack(response_action="errors", errors={block: say[:150]})
             return
     if not acked:
         ack()
     respond = given.get("respond")  # a command's or a message button's response_url
     if respond is not None and kind not in ("event_callback", "view_submission"):
-        respond(text=SAY, response_type="ephemeral", replace_original=False)
+        respond(text=say, response_type="ephemeral", replace_original=False)
         return
     event = body.get("event") or {}
     if kind == "event_callback" and not _a_persons_dm_message(event):
         return  # nobody did anything to be told about (a profile change, a Home opened)
     user = event.get("user") or (body.get("user") or {}).get("id") or body.get("user_id")
-    text = SAY_ANSWER if kind == "event_callback" else SAY
+    text = SAY_ANSWER if kind == "event_callback" else say
     if isinstance(user, str) and user:
         try:
             given["client"].chat_postMessage(channel=user, text=text)
