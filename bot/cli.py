@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import db, doctor
 from bot.clock import SystemClock
@@ -35,6 +36,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"oneonone: {error}", file=sys.stderr)
         return 2
+    except (OperationalError, InterfaceError) as error:
+        # One line, not a traceback: what a tick (or any command) lost is taken up again by
+        # the next one once the database is back; rows it had claimed, when their lease ends.
+        reason = str(error.orig or error).strip().splitlines()[0][:200]
+        print(f"oneonone: the database went out of reach: {reason}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

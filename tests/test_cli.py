@@ -262,3 +262,30 @@ def test_tick_refuses_a_nonsense_instant(
 def test_tick_needs_a_token(tmp_path: Path) -> None:
     assert oneonone("migrate", cwd=tmp_path).returncode == 0
     assert_one_plain_sentence(oneonone("tick", cwd=tmp_path), "SLACK_BOT_TOKEN is not set")
+
+
+def test_a_tick_that_loses_its_database_mid_pass_says_so_in_one_line(
+    tmp_path: Path,
+    simulator: SlackSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The database goes away between the tick's start and its pass: one line, exit 1 (it
+    was 131 lines of traceback)."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot import cli, db
+    from bot.delivery.outbox import Outbox
+
+    def gone(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    for name, value in {"DATABASE_URL": url, **slack_env(simulator)}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(cli, "_migrated_engine", lambda _settings: db.make_engine(url))
+    monkeypatch.setattr(Outbox, "run_pass", gone)
+    assert cli.main(["tick"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("oneonone: the database went out of reach: connection refused")
