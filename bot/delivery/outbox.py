@@ -170,6 +170,11 @@ class _RateLimited(Exception):
         self.retry_after = retry_after
 
 
+class _HistoryLimited(_RateLimited):
+    """Reading the DM's history was rate limited: this row cannot be checked (and so must not
+    be sent) until then; posting is not paused."""
+
+
 @dataclass
 class _Drain:
     """One pass's sense of time: it acts as `now` (the instant it was given, moving on with
@@ -207,7 +212,11 @@ class _Outcome:
 
 
 FLUSH_EVERY = 100
-HISTORY_PAGES = 5  # outcomes written per transaction; a crash before a flush is recovered
+# Reading a DM's history to find a message whose answer was lost: Slack allows apps outside
+# its Marketplace 15 messages a call (about a call a minute) since 2025, so each read is the
+# smallest that finds it: the prompt's thread, or the DM's newest messages, two calls at most.
+HISTORY_LIMIT = 15
+HISTORY_PAGES = 2
 
 
 @dataclass
@@ -357,6 +366,8 @@ class Outbox:
             if wait <= 0:
                 try:
                     outcomes.append(self._deliver(delivery, tried, drain.at()))
+                except _HistoryLimited as slack_says:
+                    wait = slack_says.retry_after
                 except _RateLimited as slack_says:
                     self._pause(delivery, slack_says.retry_after)
                     wait = slack_says.retry_after
@@ -453,22 +464,30 @@ class Outbox:
     ) -> tuple[str, str] | None:
         """(channel, ts) of this delivery's message if Slack already has it, found by the
         delivery id in its metadata."""
-        channel = client.conversations_open(users=delivery.recipient)["channel"]["id"]
-        if message.thread_ts:
-            pages = client.conversations_replies(
-                channel=channel, ts=message.thread_ts, include_all_metadata=True, limit=200
-            )
-        else:
-            # Newest first and not by time: Slack's clock and `tick --now` need not agree. A
-            # lost message is recent, so a few pages reach back far enough.
-            pages = client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=200
-            )
-        for page in islice(pages, HISTORY_PAGES):
-            for item in page.get("messages", []):
-                payload = (item.get("metadata") or {}).get("event_payload") or {}
-                if payload.get("delivery_id") == delivery.id:
-                    return channel, str(item["ts"])
+        try:
+            channel = client.conversations_open(users=delivery.recipient)["channel"]["id"]
+            if message.thread_ts:
+                pages = client.conversations_replies(
+                    channel=channel,
+                    ts=message.thread_ts,
+                    include_all_metadata=True,
+                    limit=HISTORY_LIMIT,
+                )
+            else:
+                # Newest first and not by time: Slack's clock and `tick --now` need not agree.
+                # A lost message is among the newest.
+                pages = client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
+                )
+            for page in islice(pages, HISTORY_PAGES):  # each page is one call, made here
+                for item in page.get("messages", []):
+                    payload = (item.get("metadata") or {}).get("event_payload") or {}
+                    if payload.get("delivery_id") == delivery.id:
+                        return channel, str(item["ts"])
+        except SlackApiError as error:
+            if error.response.status_code == 429:  # the read's own limit, not posting's
+                raise _HistoryLimited(_retry_after(error.response.headers)) from None
+            raise
         return None
 
     def _retry_later(self, delivery: Delivery, attempt: int, now: datetime, error: str) -> _Outcome:

@@ -202,6 +202,31 @@ def test_a_slow_answer_that_slack_accepted_is_not_sent_again(
     assert recovered.ts == simulator.messages("DADA0000001")[0]["ts"]
 
 
+def test_the_history_read_is_small_and_a_limited_one_waits_without_sending(
+    engine: Engine, outbox: Outbox, simulator: SlackSimulator
+) -> None:
+    """Finding a message whose answer was lost reads 15 messages a call (Slack's limit for
+    apps outside its Marketplace). When that read is itself rate limited, the row waits for
+    its Retry-After, unsent (it might be in Slack already), and posting is not paused."""
+    delivery_id = add(engine)
+    other = add(engine, BART, "other")
+    simulator.fail("chat.postMessage", delay=2)  # our timeout is 1 s; Slack posts it anyway
+    outbox.run_pass(NOW, budget=0.5)
+    simulator.wait_for_calls("chat.postMessage", 2)
+    simulator.fail("conversations.history", status=429, retry_after=60)
+    again = row(engine, delivery_id).available_at
+    report = outbox.run_pass(again, budget=5)
+    (history,) = simulator.calls_to("conversations.history")
+    assert history.args["limit"] == "15"
+    assert report.recovered == 0
+    assert len(simulator.messages("DADA0000001")) == 1  # never sent twice
+    waiting = row(engine, delivery_id)
+    assert waiting.state is DeliveryState.PENDING
+    assert waiting.available_at >= again + timedelta(seconds=60)
+    assert outbox.limiter.paused_until("T0SIMULATED", "") is None
+    assert row(engine, other).state is DeliveryState.SENT
+
+
 @pytest.mark.parametrize(
     ("method", "error"),
     [
