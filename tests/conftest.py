@@ -8,13 +8,14 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from bot import crypto, db, web
@@ -210,3 +211,32 @@ def server(app, engine: Engine, settings: Settings) -> Iterator[str]:
 @pytest.fixture
 def slack(server: str, simulator: SlackSimulator) -> SlackClient:
     return SlackClient(server + web.EVENTS_PATH, simulator)
+
+
+PAIR_NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # Tuesday 09:00 in New York
+PAIR_TEAM, PAIR_LEADER, PAIR_MEMBER = "T1", "UADA0000001", "UBART000001"
+
+
+@pytest.fixture
+def active_pair(engine: Engine) -> tuple[int, int]:
+    """Ada leads a weekly 1:1 with Bart (Fridays 10:00 UTC) that he accepted at PAIR_NOW, for the
+    services' unit tests: (its pairing id, its first meeting's id)."""
+    from bot.scheduling import service as pairings
+    from bot.scheduling.grammar import parse_schedule
+
+    plan = parse_schedule("weekly on Friday at 10:00", default_zone="UTC", today=PAIR_NOW.date())
+    bart = pairings.Person(id=PAIR_MEMBER, team_id=PAIR_TEAM, name="bart", tz="UTC")
+    with Session(engine) as session, session.begin():
+        pairing, _ = pairings.schedule(
+            session,
+            team_id=PAIR_TEAM,
+            enterprise_id=None,
+            leader_id=PAIR_LEADER,
+            person=bart,
+            plan=plan,
+            now=PAIR_NOW,
+        )
+        pairings.accept(
+            session, pairing_id=pairing.id, team_id=PAIR_TEAM, user_id=PAIR_MEMBER, now=PAIR_NOW
+        )
+        return pairing.id, pairing.meetings[0].id

@@ -15,8 +15,7 @@ from bot.checkins import service as checkins
 from bot.checkins.service import nudge_times
 from bot.models import Answer
 from bot.people.service import Timeline, WorkingHours
-from bot.scheduling import service as pairings
-from bot.scheduling.grammar import parse_schedule
+from tests.conftest import PAIR_MEMBER, PAIR_NOW, PAIR_TEAM
 
 
 def local(moment: datetime | None, zone: str) -> str | None:
@@ -45,31 +44,15 @@ def test_nudges_keep_to_working_hours(starts: str, zone: str, expected: str | No
 
 # -- answers: the same form submitted many times at once ---------------------------------------
 
-NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
-TEAM, ADA, BART = "T1", "UADA0000001", "UBART000001"
+NOW = PAIR_NOW
 
 
-def a_meeting(engine: Engine) -> int:
-    plan = parse_schedule("weekly on Friday at 10:00", default_zone="UTC", today=NOW.date())
-    bart = pairings.Person(id=BART, team_id=TEAM, name="bart", tz="UTC")
-    with Session(engine) as session, session.begin():
-        pairing, _ = pairings.schedule(
-            session,
-            team_id=TEAM,
-            enterprise_id=None,
-            leader_id=ADA,
-            person=bart,
-            plan=plan,
-            now=NOW,
-        )
-        pairings.accept(session, pairing_id=pairing.id, team_id=TEAM, user_id=BART, now=NOW)
-        return pairing.meetings[0].id
-
-
-def test_ten_submissions_of_one_answer_at_once_keep_one_answer(engine: Engine) -> None:
+def test_ten_submissions_of_one_answer_at_once_keep_one_answer(
+    engine: Engine, active_pair: tuple[int, int]
+) -> None:
     """Ten concurrent submissions of Bart's form (a double click, a slow network): each is
     saved or finds the one saved first, none fails, and one row remains."""
-    meeting_id = a_meeting(engine)
+    _, meeting_id = active_pair
     start = threading.Barrier(10)
     failures: list[BaseException] = []
 
@@ -77,11 +60,11 @@ def test_ten_submissions_of_one_answer_at_once_keep_one_answer(engine: Engine) -
         try:
             with Session(engine) as session, session.begin():
                 meeting = checkins.meeting_for(
-                    session, meeting_id=meeting_id, team_id=TEAM, user_id=BART
+                    session, meeting_id=meeting_id, team_id=PAIR_TEAM, user_id=PAIR_MEMBER
                 )
                 start.wait()
                 checkins.save_answers(
-                    session, meeting, author_id=BART, given={"open": f"take {n}"}, now=NOW
+                    session, meeting, author_id=PAIR_MEMBER, given={"open": f"take {n}"}, now=NOW
                 )
         except BaseException as error:
             failures.append(error)
@@ -94,4 +77,4 @@ def test_ten_submissions_of_one_answer_at_once_keep_one_answer(engine: Engine) -
     assert failures == []
     with Session(engine) as session:
         rows = session.scalars(select(Answer).where(Answer.meeting_id == meeting_id)).all()
-        assert [(a.author_id, a.question) for a in rows] == [(BART, "open")]
+        assert [(a.author_id, a.question) for a in rows] == [(PAIR_MEMBER, "open")]
