@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from bot.delivery import housekeeping
 from bot.delivery.limiter import (
     DM_BUCKET,
     LEARNED_CUT,
@@ -76,3 +77,12 @@ def test_which_limit_a_429_was() -> None:
     assert scope_of_429(last_sent_to_dm=None, at=T0) == "workspace"
     assert scope_of_429(last_sent_to_dm=T0, at=seconds(1)) == "dm"
     assert scope_of_429(last_sent_to_dm=T0, at=seconds(5)) == "workspace"
+
+
+def test_housekeeping_forgets_buckets_idle_for_a_day_but_not_a_pause(engine: Engine) -> None:
+    limiter = Limiter(engine)
+    limiter.take(TEAM, ADA, at=T0)
+    limiter.pause(TEAM, BART, until=T0 + timedelta(days=3), at=T0)
+    forgotten = housekeeping.run(engine, now=T0 + timedelta(days=2))["rate_buckets"]
+    assert forgotten == 2  # the workspace's and Ada's; Bart's pause still holds
+    assert limiter.paused_until(TEAM, BART) == T0 + timedelta(days=3)
