@@ -19,7 +19,7 @@ from bot.checkins.questions import (
     Role,
     questions_for,
 )
-from bot.delivery.outbox import Planned
+from bot.delivery.outbox import Planned, Subject
 from bot.models import (
     Answer,
     Delivery,
@@ -43,8 +43,8 @@ from bot.scheduling.service import SchedulingError
 PLAN_BATCH = 2000
 
 
-def prompt_subject(meeting: Meeting) -> str:
-    return f"meeting:{meeting.id}"
+def prompt_subject(meeting: Meeting) -> Subject:
+    return Subject("meeting", str(meeting.id))
 
 
 def nudge_times(
@@ -72,9 +72,9 @@ def nudge_times(
     return sorted(chosen)
 
 
-def nudge_subject(meeting: Meeting, number: int) -> str:
+def nudge_subject(meeting: Meeting, number: int) -> Subject:
     """The first nudge of a meeting shares its prompt's subject; a second one has its own."""
-    return prompt_subject(meeting) + ("" if number == 0 else f":nudge{number + 1}")
+    return Subject("meeting", str(meeting.id), "" if number == 0 else f"nudge{number + 1}")
 
 
 def snooze(
@@ -115,7 +115,7 @@ def snooze(
     return Planned(
         meeting.team_id,
         "nudge",
-        f"{prompt_subject(meeting)}:snooze:{int(now.timestamp())}",
+        Subject("meeting", str(meeting.id), "snooze", str(int(now.timestamp()))),
         user_id,
         at,
         meeting.pairing.enterprise_id,
@@ -203,7 +203,8 @@ def replan(session: Session, *, team_id: str, user_id: str, now: datetime) -> in
             Delivery.meeting_id.in_(ids),
             Delivery.state == DeliveryState.PENDING,
             Delivery.kind.in_(REPLANNED_KINDS),
-            Delivery.subject.not_like("%:snooze:%"),
+            # A snoozed nudge was asked for by its person: planning again keeps it.
+            Delivery.subject.not_like(Subject("meeting", "%", "snooze", "%").key),
         )
     )
     session.execute(update(Meeting).where(Meeting.id.in_(ids)).values(prompts_planned_at=None))

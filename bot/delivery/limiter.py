@@ -120,7 +120,9 @@ class Limiter:
         self, connection: Connection, team_id: str, channel: str, at: datetime
     ) -> dict[str, _State]:
         """The workspace's row and the DM's, created when missing, locked in one fixed order
-        (workspace first) so that two replicas never deadlock, and refilled up to `at`."""
+        (workspace first) so that two replicas never deadlock, and refilled up to `at`. The
+        insert comes first even when the rows exist: on SQLite, which ignores FOR UPDATE, that
+        write is what makes two processes take their turns."""
         keys = sorted({WORKSPACE, channel})
         for key in keys:
             bucket = self._bucket(key)

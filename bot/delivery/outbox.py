@@ -62,12 +62,42 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """What a delivery is about: a 1:1 (`pairing`), a meeting (`meeting`) or a leader's week
+    (`summary`), its id, and what about it (`event`, then `detail`: "accepted", "skipped" and
+    the meeting, "nudge2", "snooze" and when, a summary's day). The row keeps it as one key,
+    part of its unique key with the kind and the recipient; only `key` writes that text and
+    only `of` reads it, so no feature builds or splits it by hand."""
+
+    about: str
+    id: str
+    event: str = ""
+    detail: str = ""
+
+    @property
+    def key(self) -> str:
+        return ":".join(part for part in (self.about, self.id, self.event, self.detail) if part)
+
+    @classmethod
+    def of(cls, key: str) -> Subject:
+        about, _, rest = key.partition(":")
+        id_, _, rest = rest.partition(":")
+        event, _, detail = rest.partition(":")
+        return cls(about, id_, event, detail)
+
+    @property
+    def number(self) -> int | None:
+        """The id as a row id, or None when it is not one."""
+        return int(self.id) if self.id.isdigit() and len(self.id) < 19 else None
+
+
+@dataclass(frozen=True)
 class Planned:
     """A delivery a planner wants to exist; enqueueing the same one twice is a no-op."""
 
     team_id: str
     kind: str
-    subject: str
+    subject: Subject
     recipient: str
     due_at: datetime
     enterprise_id: str | None = None
@@ -119,7 +149,7 @@ def _insert(session: Session, planned: Planned, now: datetime) -> Any:
         "team_id": planned.team_id,
         "enterprise_id": planned.enterprise_id,
         "kind": planned.kind,
-        "subject": planned.subject,
+        "subject": planned.subject.key,
         "recipient": planned.recipient,
         "meeting_id": planned.meeting_id,
         "due_at": planned.due_at,
@@ -145,7 +175,7 @@ def enqueue_returning_id(session: Session, planned: Planned, *, now: datetime) -
         select(Delivery.id).where(
             Delivery.team_id == planned.team_id,
             Delivery.kind == planned.kind,
-            Delivery.subject == planned.subject,
+            Delivery.subject == planned.subject.key,
             Delivery.recipient == planned.recipient,
         )
     ).one()

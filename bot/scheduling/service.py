@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.delivery.outbox import Planned, enqueue_returning_id
+from bot.delivery.outbox import Planned, Subject, enqueue_returning_id
 from bot.models import OPEN_STATUSES, Meeting, MeetingStatus, Pairing, PairingStatus
 from bot.people import service as preferences
 from bot.scheduling.cadence import (
@@ -68,19 +68,12 @@ class SchedulingError(ValueError):
     """A request that cannot be done; the message is a sentence for the person who asked."""
 
 
-def invitation_subject(pairing: Pairing) -> str:
-    return f"pairing:{pairing.id}"
+def invitation_subject(pairing: Pairing) -> Subject:
+    return Subject("pairing", str(pairing.id))
 
 
-def accepted_subject(pairing: Pairing) -> str:
-    return f"pairing:{pairing.id}:accepted"
-
-
-def pairing_id_of(subject: str) -> int | None:
-    parts = subject.split(":")
-    return (
-        int(parts[1]) if len(parts) >= 2 and parts[0] == "pairing" and parts[1].isdigit() else None
-    )
+def accepted_subject(pairing: Pairing) -> Subject:
+    return Subject("pairing", str(pairing.id), "accepted")
 
 
 def schedule_of(pairing: Pairing) -> Schedule:
@@ -280,7 +273,7 @@ def pairings_of(session: Session, *, team_id: str, user_id: str) -> list[Pairing
 def _enqueue_now(
     session: Session,
     pairing: Pairing,
-    subject: str,
+    subject: Subject,
     to: str,
     now: datetime,
     *,
@@ -290,8 +283,8 @@ def _enqueue_now(
     return enqueue_returning_id(session, planned, now=now)
 
 
-def unreachable_subject(pairing: Pairing, person_id: str) -> str:
-    return f"pairing:{pairing.id}:unreachable:{person_id}"
+def unreachable_subject(pairing: Pairing, person_id: str) -> Subject:
+    return Subject("pairing", str(pairing.id), "unreachable", person_id)
 
 
 def unreachable(
@@ -311,8 +304,8 @@ def unreachable(
     return notices
 
 
-def notice_subject(pairing: Pairing, event: str, detail: object) -> str:
-    return f"pairing:{pairing.id}:{event}:{detail}"
+def notice_subject(pairing: Pairing, event: str, detail: object) -> Subject:
+    return Subject("pairing", str(pairing.id), event, str(detail))
 
 
 def find_with(session: Session, *, team_id: str, user_id: str, other: Person) -> Pairing:
@@ -333,7 +326,7 @@ def other_of(pairing: Pairing, user_id: str) -> str:
     return pairing.member_id if pairing.leader_id == user_id else pairing.leader_id
 
 
-def _tell(session: Session, pairing: Pairing, subject: str, to: str, now: datetime) -> int:
+def _tell(session: Session, pairing: Pairing, subject: Subject, to: str, now: datetime) -> int:
     return _enqueue_now(session, pairing, subject, to, now, kind="notice")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
-from bot.delivery.outbox import Message, Planned, Planner, Renderer
+from bot.delivery.outbox import Message, Planned, Planner, Renderer, Subject
 from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
 from bot.notes import service as notes
 from bot.people import service as preferences
@@ -23,12 +23,12 @@ from bot.summary import service as summary
 
 def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Message | None:
     """The invitation to the person, or the leader's news that they accepted."""
-    pairing_id = pairings.pairing_id_of(delivery.subject)
-    pairing = session.get(Pairing, pairing_id) if pairing_id is not None else None
+    subject = Subject.of(delivery.subject)
+    pairing = session.get(Pairing, subject.number) if subject.number is not None else None
     if pairing is None or pairing.team_id != delivery.team_id:
         return None
     first = pairings.next_meeting(pairing, now=now)
-    if ":proposal:" in delivery.subject:
+    if subject.event == "proposal":
         if pairing.proposal is None:
             return None  # answered already
         plan = parse_schedule(pairing.proposal, default_zone=pairing.zone, today=now.date())
@@ -36,7 +36,7 @@ def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Me
         upcoming = occurrences(plan, after=now, count=1)
         blocks = views.proposal_blocks(pairing.id, pairing.member_id, words, upcoming[0])
         return Message(text="A suggestion for another time", blocks=blocks)
-    if delivery.subject == pairings.accepted_subject(pairing):
+    if subject == pairings.accepted_subject(pairing):
         blocks = views.leader_told_accepted_blocks(pairing.member_id, first and first.starts_at)
         return Message(text="Your 1:1 invitation was accepted", blocks=blocks)
     if pairing.status is not PairingStatus.INVITED:
@@ -49,11 +49,11 @@ def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Me
 
 def render_notice(session: Session, delivery: Delivery, now: datetime) -> Message | None:
     """A word about a 1:1 to one of its two people: skipped, ended, moved, or unreachable."""
-    pairing_id = pairings.pairing_id_of(delivery.subject)
-    pairing = session.get(Pairing, pairing_id) if pairing_id is not None else None
+    subject = Subject.of(delivery.subject)
+    pairing = session.get(Pairing, subject.number) if subject.number is not None else None
     if pairing is None or pairing.team_id != delivery.team_id:
         return None
-    _, _, event, detail = delivery.subject.split(":", 3)
+    event, detail = subject.event, subject.detail
     other = pairings.other_of(pairing, delivery.recipient)
     upcoming = pairings.next_meeting(pairing, now=now)
     following = upcoming.starts_at if upcoming else None
@@ -228,7 +228,7 @@ def prompt_location(session: Session, meeting: Meeting, person: str) -> tuple[st
         select(Delivery.channel, Delivery.ts).where(
             Delivery.team_id == meeting.team_id,
             Delivery.kind == "prompt",
-            Delivery.subject == checkins.prompt_subject(meeting),
+            Delivery.subject == checkins.prompt_subject(meeting).key,
             Delivery.recipient == person,
             Delivery.ts.is_not(None),
         )
@@ -243,7 +243,7 @@ def render_summary(session: Session, delivery: Delivery, now: datetime) -> Messa
     leader = preferences.of(session, team_id=team_id, user_id=leader_id)
     if (
         not leader.summary.on
-        or summary.day_of(delivery.subject) != now.astimezone(leader.tz).date()
+        or summary.day_of(Subject.of(delivery.subject)) != now.astimezone(leader.tz).date()
     ):
         return None
     facts = summary.load(session, team_id=team_id, leader_id=leader_id, now=now)

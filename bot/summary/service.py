@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
-from bot.delivery.outbox import Planned
+from bot.delivery.outbox import Planned, Subject
 from bot.models import (
     ActionItem,
     Answer,
@@ -226,14 +226,14 @@ def _moods(session: Session, meeting_ids: list[int], member_id: str) -> dict[int
     return {row.meeting_id: row.mood for row in rows}
 
 
-def summary_subject(leader_id: str, local_day: date) -> str:
-    return f"summary:{leader_id}:{local_day.isoformat()}"
+def summary_subject(leader_id: str, local_day: date) -> Subject:
+    return Subject("summary", leader_id, local_day.isoformat())
 
 
-def day_of(subject: str) -> date | None:
+def day_of(subject: Subject) -> date | None:
     try:
-        return date.fromisoformat(subject.rsplit(":", 1)[1])
-    except (IndexError, ValueError):
+        return date.fromisoformat(subject.event)
+    except ValueError:
         return None
 
 

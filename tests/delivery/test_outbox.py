@@ -12,7 +12,16 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.delivery import outbox as outbox_module
-from bot.delivery.outbox import Message, Outbox, PassReport, Planned, Policy, _Outcome, enqueue
+from bot.delivery.outbox import (
+    Message,
+    Outbox,
+    PassReport,
+    Planned,
+    Policy,
+    Subject,
+    _Outcome,
+    enqueue,
+)
 from bot.models import Delivery, DeliveryState
 from bot.simulator import BOT_TOKEN, SlackSimulator
 from bot.simulator.webapi import Limits
@@ -25,9 +34,10 @@ CURRENT = {"greeting": "Hello"}  # what the test renderer reads at send time
 
 
 def render(_session: Session, delivery: Delivery, _now: datetime) -> Message | None:
-    if delivery.subject.startswith("stale"):
+    name = Subject.of(delivery.subject).id
+    if name.startswith("stale"):
         return None
-    return Message(text=f"{CURRENT['greeting']} {delivery.recipient} ({delivery.subject})")
+    return Message(text=f"{CURRENT['greeting']} {delivery.recipient} ({name})")
 
 
 RENDERERS = {KIND: render}
@@ -56,9 +66,9 @@ def outbox(engine: Engine, simulator: SlackSimulator, clock: InstantClock) -> Ou
 
 def add(engine: Engine, recipient: str = ADA, subject: str = "one", due: datetime = NOW) -> int:
     with Session(engine) as session, session.begin():
-        planned = Planned("T0SIMULATED", KIND, subject, recipient, due, meeting_id=7)
+        planned = Planned("T0SIMULATED", KIND, Subject("test", subject), recipient, due, None, 7)
         enqueue(session, planned, now=NOW - timedelta(days=1))
-        return session.scalar(select(Delivery.id).where(Delivery.subject == subject))
+        return session.scalar(select(Delivery.id).where(Delivery.subject == f"test:{subject}"))
 
 
 def row(engine: Engine, delivery_id: int) -> Delivery:
@@ -317,7 +327,9 @@ def test_counts_for_doctor(engine: Engine, outbox: Outbox) -> None:
     add(engine, ADA, "sent"), add(engine, BART, "later", due=NOW + timedelta(hours=2))
     outbox.run_pass(NOW)
     with engine.begin() as connection:
-        connection.execute(update(Delivery).where(Delivery.subject == "later").values(attempts=0))
+        connection.execute(
+            update(Delivery).where(Delivery.subject == "test:later").values(attempts=0)
+        )
     seen = outbox_module.counts(engine, now=NOW)
     assert seen == {
         "pending": 1,

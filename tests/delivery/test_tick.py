@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.delivery.outbox import Planned, Policy, enqueue
+from bot.delivery.outbox import Planned, Policy, Subject, enqueue
 from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
 from bot.scheduling.cadence import Cadence, Frequency
 from bot.simulator import BOT_TOKEN, SlackSimulator
@@ -39,7 +39,8 @@ def invite(engine: Engine, people: list[str]) -> None:
             )
             session.add(pairing)
             session.flush()
-            planned = Planned("T0SIMULATED", "invitation", f"pairing:{pairing.id}", person, NOW)
+            subject = Subject("pairing", str(pairing.id))
+            planned = Planned("T0SIMULATED", "invitation", subject, person, NOW)
             enqueue(session, planned, now=NOW)
 
 
