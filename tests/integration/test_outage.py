@@ -91,7 +91,7 @@ def test_a_profile_change_tells_nobody(down: SlackClient, simulator: SlackSimula
     assert simulator.calls_to("chat.postMessage") == []
 
 
-def test_the_guard_is_logged_without_a_traceback(
+def test_the_outage_is_logged_without_a_traceback(
     down: SlackClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     down.command(ADA, "list", wait=5)
