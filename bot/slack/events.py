@@ -71,7 +71,8 @@ def take_each_request_once(deps: Deps) -> Middleware:
     claims its id in `processed_events` (the `event_id`; for a command, click or form, its
     `trigger_id`, which Slack makes for each one); a repeat finds it taken and is acknowledged
     without running any listener, so nothing is created twice. A listener that fails
-    releases the id."""
+    releases the id. With the database out of reach, an event gets 503 so that Slack sends it
+    again, until its last try, which goes on to be answered by `bot.slack.guard`."""
 
     def middleware(
         body: dict[str, Any], request: BoltRequest, next: Callable[[], BoltResponse]
