@@ -66,8 +66,10 @@ class _SlackHandler(SlackRequestHandler):
             return BoltResponse(status=404, body="events arrive over Socket Mode")
         headers = _first_values(request.get_headers())
         length_header = str(request.environ.get("CONTENT_LENGTH") or "0")
-        length = int(length_header) if length_header.isdigit() else -1
-        if not 0 <= length <= MAX_BODY_BYTES:
+        if not length_header.isdigit():
+            return BoltResponse(status=400, body="malformed Content-Length")
+        length = int(length_header)
+        if length > MAX_BODY_BYTES:
             return BoltResponse(status=413, body="request body too large")
         raw: bytes = request.environ["wsgi.input"].read(length) if length else b""
         if not headers.get("x-slack-request-timestamp", "").isdigit():

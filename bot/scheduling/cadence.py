@@ -32,7 +32,6 @@ MAX_INTERVAL_MONTHS = 3
 MIN_MINUTES, MAX_MINUTES, DEFAULT_MINUTES = 10, 240, 30
 DEFAULT_TIME = time(10, 0)
 MAX_START_AHEAD = timedelta(days=366)
-EXAMPLES = ("weekly on Tuesday at 10:00", "every other Friday at 4pm")
 
 
 class Frequency(StrEnum):

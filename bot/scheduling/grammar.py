@@ -128,6 +128,50 @@ def parse_schedule(text: str, *, default_zone: str, today: date) -> Schedule:
     return reading.schedule(default_zone=default_zone)
 
 
+def schedule_from_fields(
+    *,
+    every: tuple[Frequency, int, tuple[int, ...]],
+    weekday: str,
+    at: str,
+    minutes: int,
+    zone: str,
+    start: str,
+    today: date,
+) -> Schedule:
+    """A schedule from a form's fields, as submitted: how often (frequency, interval, weeks
+    of the month), a weekday's name, `HH:MM`, minutes, a zone as people write it, and an ISO
+    date or nothing. Each refusal names its field (`CadenceError.field`)."""
+
+    def refuse(field: str, given: str, reason: str) -> CadenceError:
+        return CadenceError(given[:50], reason, field=field)
+
+    if weekday not in WEEKDAYS:
+        raise refuse("weekday", weekday, "choose a day of the week")
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise refuse("minutes", str(minutes), "choose how long from the list")
+    try:
+        wall = time.fromisoformat(at)
+    except ValueError:
+        raise refuse("time", at, "that is not a time of day") from None
+    try:
+        first = date.fromisoformat(start) if start else today
+    except ValueError:
+        raise refuse("start", start, "that is not a date") from None
+    _check_start(first, today, start, field="start")
+    try:
+        where = read_zone(zone)
+    except ZoneUnknown as error:
+        raise refuse("zone", zone, str(error)) from None
+    frequency, interval, weeks = every
+    cadence = Cadence(frequency, WEEKDAYS.index(weekday), wall, where, interval, weeks)
+    return Schedule(cadence, first, minutes, readings=tuple(cadence.notes()))
+
+
+def _check_start(first: date, today: date, said: str, *, field: str | None = None) -> None:
+    if first - today > MAX_START_AHEAD:
+        raise CadenceError(said, "start within the next year", field=field)
+
+
 def _words(text: str) -> list[str]:
     text = text.strip().rstrip(".!;").replace("\u00a0", " ")
     text = re.sub(r"\b([ap])\.m\.?", r"\1m", text, flags=re.IGNORECASE)
@@ -310,7 +354,7 @@ class _Reading:
         for optional in ("to", "the"):
             if self.peek(words) == optional:
                 words += 1
-        return words + 1 if self.peek(words) == "last" and words + 1 > 1 else None
+        return words + 1 if self.peek(words) == "last" else None
 
     def read_positions(self) -> None:
         """`first`, `first and third`, `2nd and last`, `second to last`, `last day`."""
@@ -552,8 +596,7 @@ class _Reading:
             self.take()
         start = self.i
         first = self._start_date()
-        if first - self.today > MAX_START_AHEAD:
-            raise CadenceError(self.said(start), "start within the next year")
+        _check_start(first, self.today, self.said(start))
         if self.start is not None and self.start != first:
             raise CadenceError(self.said(start), "the schedule names two start dates")
         self.start = first

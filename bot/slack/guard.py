@@ -101,7 +101,8 @@ def _answer(given: dict[str, Any], say: str, *, block: str | None = None) -> Non
     event = body.get("event") or {}
     if kind == "event_callback" and not _a_persons_dm_message(event):
         return  # nobody did anything to be told about (a profile change, a Home opened)
-    user = event.get("user") or (body.get("user") or {}).get("id") or body.get("user_id")
+    clicker = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user = event.get("user") or clicker.get("id") or body.get("user_id")
     text = SAY_ANSWER if kind == "event_callback" else say
     if isinstance(user, str) and user:
         try:

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_sdk.models.messages import DateLink
 
 from bot.scheduling.cadence import (
-    MAX_START_AHEAD,
     WEEKDAYS,
-    Cadence,
     CadenceError,
     Described,
     Frequency,
     Schedule,
 )
-from bot.scheduling.zones import ZoneUnknown, read_zone
+from bot.scheduling.grammar import schedule_from_fields
 from bot.slack.guard import FormError
 from bot.slack.ids import Action, Form
 from bot.slack.mrkdwn import escape, quote_inline
@@ -278,6 +276,7 @@ FORM_CADENCES = {  # the schedule form's choices: value → (label, frequency, i
     "monthly on the last": ("Monthly, the last", Frequency.MONTHLY, 1, (-1,)),
 }
 FORM_MINUTES = (15, 30, 45, 60, 90)
+FORM_MINUTE_CHOICES = frozenset(str(n) for n in FORM_MINUTES)
 
 
 def button(action_id: str, label: str, value: int | str, style: str | None = None) -> Block:
@@ -418,33 +417,22 @@ def form_schedule(values: State, *, today: date) -> Schedule:
         value = state_value(values, block)
         return value if isinstance(value, str) else ""
 
-    def refuse(block: str, reason: str) -> CadenceError:
-        return CadenceError(picked(block)[:50], reason, field=block)
-
-    if picked("cadence") not in FORM_CADENCES:
-        raise refuse("cadence", "choose how often from the list")
+    for block, options, what in (
+        ("cadence", FORM_CADENCES, "how often"),
+        ("minutes", FORM_MINUTE_CHOICES, "how long"),
+    ):
+        if picked(block) not in options:
+            raise CadenceError(picked(block)[:50], f"choose {what} from the list", field=block)
     _, frequency, interval, weeks = FORM_CADENCES[picked("cadence")]
-    if picked("weekday") not in WEEKDAYS:
-        raise refuse("weekday", "choose a day of the week")
-    if not picked("minutes").isdigit() or int(picked("minutes")) not in FORM_MINUTES:
-        raise refuse("minutes", "choose how long from the list")
-    try:
-        at = time.fromisoformat(picked("time"))
-    except ValueError:
-        raise refuse("time", "that is not a time of day") from None
-    try:
-        start = date.fromisoformat(picked("start")) if picked("start") else today
-    except ValueError:
-        raise refuse("start", "that is not a date") from None
-    if start - today > MAX_START_AHEAD:
-        raise refuse("start", "start within the next year")
-    try:
-        zone = read_zone(picked("zone"))
-    except ZoneUnknown as error:
-        raise refuse("zone", str(error)) from None
-    weekday = WEEKDAYS.index(picked("weekday"))
-    cadence = Cadence(frequency, weekday, at, zone, interval, weeks)
-    return Schedule(cadence, start, int(picked("minutes")), readings=tuple(cadence.notes()))
+    return schedule_from_fields(
+        every=(frequency, interval, weeks),
+        weekday=picked("weekday"),
+        at=picked("time"),
+        minutes=int(picked("minutes")),
+        zone=picked("zone"),
+        start=picked("start"),
+        today=today,
+    )
 
 
 def form_person(values: State) -> str | None:

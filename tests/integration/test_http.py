@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 import urllib.error
@@ -255,3 +256,14 @@ def test_stopping_answers_every_request_in_flight_and_queued() -> None:
         client.join(20)
     serving.join(20)
     assert answers == [b"done"] * 6
+
+
+def test_a_malformed_content_length_is_400(server: str) -> None:
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(
+            b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: abc\r\n\r\n{}"
+        )
+        status_line = connection.recv(200).split(b"\r\n", 1)[0]
+    assert status_line.split()[1] == b"400"

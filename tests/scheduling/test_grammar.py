@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.scheduling.cadence import CadenceError, Frequency, Schedule, describe_for, occurrences
-from bot.scheduling.grammar import parse_schedule
+from bot.scheduling.grammar import parse_schedule, schedule_from_fields
 
 NY, WARSAW = "America/New_York", "Europe/Warsaw"
 TODAY = date(2026, 11, 24)  # a Tuesday, in New York
@@ -513,3 +513,31 @@ def test_the_31st_is_the_last_day_of_short_months_and_leap_february() -> None:
     assert days == [date(2027, 12, 31), date(2028, 1, 31), date(2028, 2, 29), date(2028, 3, 31)]
     thirtieth = parse_schedule("monthly on the 30th", default_zone=NY, today=date(2027, 1, 1))
     assert "shorter than 30 days" in " ".join(thirtieth.readings)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"weekday": "Blursday"}, "weekday"),
+        ({"minutes": 5}, "minutes"),
+        ({"at": "25:00"}, "time"),
+        ({"start": "2026-02-30"}, "start"),
+        ({"start": "2028-01-01"}, "start"),
+        ({"zone": "IST"}, "zone"),
+    ],
+)
+def test_a_forms_fields_are_checked_each_on_its_own(change: dict, field: str) -> None:
+    fields = {
+        "every": (Frequency.MONTHLY, 1, (-1,)),
+        "weekday": "Friday",
+        "at": "15:30",
+        "minutes": 45,
+        "zone": "EST",
+        "start": "",
+        "today": TODAY,
+    }
+    schedule = schedule_from_fields(**fields)
+    assert schedule.cadence.describe() == "monthly on the last Friday at 15:30 in New York"
+    with pytest.raises(CadenceError) as refused:
+        schedule_from_fields(**{**fields, **change})
+    assert refused.value.field == field
