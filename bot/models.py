@@ -118,6 +118,7 @@ class Delivery(Base):
     )
     available_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[int | None]  # the claiming pass's presence key (delivery/presence.py)
     last_error: Mapped[str | None] = mapped_column(String(200))
     channel: Mapped[str | None] = mapped_column(String(32))
     ts: Mapped[str | None] = mapped_column(String(32))

@@ -125,6 +125,35 @@ def postgres_url(
     _drop_database(postgres_admin_url, name)
 
 
+class Outage:
+    """PostgreSQL stopping under a test's database, as a server stop looks to a client: every
+    open connection is cut and new ones are refused, until `end`."""
+
+    def __init__(self, admin_url: str, database_url: str) -> None:
+        self._admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.name = make_url(database_url).database
+
+    def begin(self) -> None:
+        with self._admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false'))
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": self.name},
+            )
+
+    def end(self) -> None:
+        with self._admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true'))
+
+
+@pytest.fixture
+def outage(postgres_admin_url: str, postgres_url: str) -> Iterator[Outage]:
+    """An outage of `postgres_url`'s database, ended when the test ends."""
+    outage = Outage(postgres_admin_url, postgres_url)
+    yield outage
+    outage.end()
+
+
 @pytest.fixture
 def empty_postgres_url(postgres_admin_url: str) -> Iterator[str]:
     name = _create_database(postgres_admin_url)

@@ -28,12 +28,14 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select, true, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.db import insert_or_nothing
 from bot.delivery.limiter import WORKSPACE, Limiter, scope_of_429
+from bot.delivery.presence import Presence, open_presence
 from bot.installations import TokenLookup
 from bot.models import Delivery, DeliveryState
 
@@ -214,6 +216,7 @@ class _Drain:
     clock: Clock
     budget: float
     replying: bool = False  # a reply to something a person just did (`send_now`)
+    presence: Presence | None = None  # PostgreSQL: the pass's proof of life (presence.py)
     started: datetime = field(init=False)
 
     def __post_init__(self) -> None:
@@ -273,14 +276,30 @@ class Outbox:
         """Plan what is due at `now`, then send what is due until nothing is left or `budget`
         seconds (the policy's by default) have passed. `now` stands for the clock in every
         respect, lease expiry included; while the pass drains, it moves on with the clock."""
-        drain = _Drain(now, self.clock, self.policy.budget if budget is None else budget)
         report = PassReport(planned=self.plan(now))
+        presence = open_presence(self.engine)
+        if presence is not None:
+            with self.engine.begin() as connection:
+                presence.release_the_departed(connection, now)
+        try:
+            budget = self.policy.budget if budget is None else budget
+            drain = _Drain(now, self.clock, budget, presence=presence)
+            self._drain(drain, report)
+        finally:
+            if presence is not None:
+                presence.close()
+        metrics.PASS_DURATION.observe(drain.elapsed().total_seconds())
+        if any(vars(report).values()):
+            logger.info("pass at %s: %s", now.isoformat(), report)
+        return report
+
+    def _drain(self, drain: _Drain, report: PassReport) -> None:
         while True:
             if drain.left() <= 0:
                 report.more = True
                 break
             at = drain.at()
-            claimed = self.claim(at)
+            claimed = self.claim(at, presence=drain.presence)
             if claimed:
                 self._send_all(claimed, drain, report)
                 continue
@@ -293,10 +312,6 @@ class Outbox:
                 report.more = True
                 break
             self.clock.sleep((soonest - at).total_seconds())
-        metrics.PASS_DURATION.observe(drain.elapsed().total_seconds())
-        if any(vars(report).values()):
-            logger.info("pass at %s: %s", now.isoformat(), report)
-        return report
 
     def _next_given_back(self, now: datetime) -> datetime | None:
         """When the next row given back for a moment falls due: one within the policy's short
@@ -336,24 +351,36 @@ class Outbox:
             self._send_all(self.claim(now, only=delivery_ids), drain, report)
         return report
 
-    def claim(self, now: datetime, only: Sequence[int] = ()) -> list[tuple[int, int]]:
+    def claim(
+        self, now: datetime, only: Sequence[int] = (), presence: Presence | None = None
+    ) -> list[tuple[int, int]]:
         """Take up to a batch of due rows: (id, attempt number) each, in one statement. The
         batch takes each DM's oldest row before anyone's second, so that one busy DM (which
         Slack lets have a message a second) never holds up the others, and the DMs with the
         most to send first, so that their seconds apart run while the others go."""
+        if presence is not None:
+            presence.check()
         due_now = (
             Delivery.state.in_([DeliveryState.PENDING, DeliveryState.IN_FLIGHT]),
             Delivery.available_at <= now,
             Delivery.id.in_(only) if only else true(),
         )
-        dm = (Delivery.team_id, Delivery.recipient)
+        # The due rows first, on their own (MATERIALIZED): given the window below, SQLite
+        # would rather walk the unique index for its partitions, reading every row the outbox
+        # ever had; the due rows are few, and the index on (state, available_at) finds them.
+        due_rows = (
+            select(Delivery.id, Delivery.team_id, Delivery.recipient, Delivery.due_at)
+            .where(*due_now)
+            .cte("due_rows")
+            .prefix_with("MATERIALIZED")
+        )
+        dm = (due_rows.c.team_id, due_rows.c.recipient)
         # A DM's rows keep the order they fell due in, even after one was given back.
-        turn = func.row_number().over(partition_by=dm, order_by=(Delivery.due_at, Delivery.id))
+        turn = func.row_number().over(partition_by=dm, order_by=(due_rows.c.due_at, due_rows.c.id))
         queued = func.count().over(partition_by=dm)
         ranked = select(
-            Delivery.id, Delivery.due_at, turn.label("turn"), queued.label("queued")
-        ).where(*due_now)
-        ranked = ranked.subquery()
+            due_rows.c.id, due_rows.c.due_at, turn.label("turn"), queued.label("queued")
+        ).subquery()
         first = (
             select(ranked.c.id)
             .order_by(ranked.c.turn, ranked.c.queued.desc(), ranked.c.due_at, ranked.c.id)
@@ -371,6 +398,7 @@ class Outbox:
                 state=DeliveryState.IN_FLIGHT,
                 available_at=now + self.policy.lease,
                 attempts=Delivery.attempts + 1,
+                claimed_by=presence.key if presence is not None else None,
             )
             .returning(Delivery.id, Delivery.attempts)
         )
@@ -394,6 +422,7 @@ class Outbox:
                 continue  # to the same instant, so that the DM keeps its order
             wait = self._wait_for_limits(delivery, drain)
             if wait <= 0:
+                self._check_presence(drain, outcomes, report)
                 try:
                     outcomes.append(self._deliver(delivery, tried, drain.at()))
                 except _HistoryLimited as slack_says:
@@ -407,6 +436,18 @@ class Outbox:
             if len(outcomes) >= FLUSH_EVERY:
                 self._flush(outcomes, report, drain.at())
         self._flush(outcomes, report, drain.at())
+
+    def _check_presence(self, drain: _Drain, outcomes: list[_Outcome], report: PassReport):
+        """Stop before a post once the pass's presence is gone: from then on another pass may
+        take its rows. What it already sent is recorded if the database still answers (a row
+        taken over since has a higher attempt number, and its outcome is left alone)."""
+        if drain.presence is None:
+            return
+        try:
+            drain.presence.check()
+        except OperationalError:
+            self._flush(outcomes, report, drain.at())
+            raise
 
     def _wait_for_limits(self, delivery: Delivery, drain: _Drain) -> float:
         """0 once a call to this DM may go; otherwise how long it must wait. The workspace's

@@ -14,11 +14,13 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from bot.db import make_engine
 from bot.delivery.outbox import Planned, Policy, Subject, enqueue
 from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
 from bot.scheduling.cadence import Cadence, Frequency
 from bot.simulator import BOT_TOKEN, SlackSimulator
 from bot.simulator.webapi import Limits
+from tests.conftest import Outage
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 LEADER = "UADA0000001"
@@ -92,16 +94,53 @@ def test_a_tick_killed_mid_send_neither_duplicates_nor_loses(
     running["tick"].communicate(timeout=60)
     assert running["tick"].returncode == -signal.SIGKILL
     assert states(engine) == {DeliveryState.IN_FLIGHT: 1}
-    early = tick(database_url, simulator, NOW + timedelta(minutes=1))
-    assert "0 sent" in early.communicate(timeout=60)[0]  # the lease still holds
-    # A lease runs from the instant of the claim: the killed tick claimed a moment after NOW.
-    after_lease = tick(database_url, simulator, NOW + Policy().lease + timedelta(seconds=2))
-    out, err = after_lease.communicate(timeout=60)
-    assert after_lease.returncode == 0, err
     expected = "1 recovered" if moment == "after Slack accepted" else "1 sent"
-    assert expected in out
+    early = tick(database_url, simulator, NOW + timedelta(minutes=1))
+    out, err = early.communicate(timeout=60)
+    assert early.returncode == 0, err
+    if engine.dialect.name == "postgresql":  # the killed tick's lock went with it: at once
+        assert expected in out
+    else:  # SQLite cannot tell a dead tick from a slow one: the lease holds
+        assert "0 sent, 0 recovered" in out
+        # A lease runs from the instant of the claim: the killed tick claimed just after NOW.
+        late = tick(database_url, simulator, NOW + Policy().lease + timedelta(seconds=2))
+        out, err = late.communicate(timeout=60)
+        assert late.returncode == 0, err
+        assert expected in out
     assert len(simulator.messages("DBART000001")) == 1
     assert states(engine) == {DeliveryState.SENT: 1}
+
+
+@pytest.mark.postgres
+def test_a_tick_that_loses_its_database_mid_pass_says_so_and_the_next_takes_over_at_once(
+    postgres_url: str, outage: Outage, simulator: SlackSimulator
+) -> None:
+    """PostgreSQL stops after Slack took the third of six invitations: the tick exits with one
+    line, and a tick a minute later (well inside the lease) sends each of the six once."""
+    simulator.any_user = True
+    engine = make_engine(postgres_url)
+    invite(engine, [f"U{n:010d}" for n in range(6)])
+    posts = iter(range(1, 7))
+
+    def stop_at_the_third() -> None:
+        if next(posts) == 3:
+            outage.begin()
+
+    simulator.fail("chat.postMessage", times=3, after=stop_at_the_third)
+    out, err = tick(postgres_url, simulator, NOW).communicate(timeout=60)
+    assert err.startswith("oneonone: the database went out of reach: ")
+    assert len(err.strip().splitlines()) == 1, err
+    outage.end()
+    engine.dispose()  # the test's own connections were cut too
+    assert states(engine) == {DeliveryState.IN_FLIGHT: 6}
+    again = tick(postgres_url, simulator, NOW + timedelta(minutes=1))
+    out, err = again.communicate(timeout=60)
+    assert again.returncode == 0, err
+    assert "3 sent, 3 recovered" in out
+    assert sorted(invitations(simulator)) == sorted(set(invitations(simulator)))
+    assert len(invitations(simulator)) == 6
+    assert states(engine) == {DeliveryState.SENT: 6}
+    engine.dispose()
 
 
 def test_three_ticks_at_once_share_the_workspace_rate_and_send_each_once(

@@ -6,16 +6,21 @@ is told it was not saved. Nothing here may end in a 404, a 500 or silence."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
+from freezegun import freeze_time
+from sqlalchemy import Engine
 
 from bot import db, web
 from bot.app import create_app
 from bot.config import Settings
+from bot.delivery.outbox import Outbox
 from bot.simulator import SlackClient, SlackSimulator
 from bot.slack import guard
+from tests.conftest import Outage
 from tests.integration import ExpectLog
-from tests.integration.drive import ADA, BART, dm_of
+from tests.integration.drive import ADA, BART, FIRST, dm_of, saved
 
 SAID = "couldn't reach my database"
 
@@ -94,3 +99,34 @@ def test_the_outage_is_logged_without_a_traceback(
 ) -> None:
     down.command(ADA, "list", wait=5)
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_stopping_under_a_running_app_loses_no_answer(
+    pair: SlackClient,
+    outbox: Outbox,
+    engine: Engine,
+    outage: Outage,
+    expect_log: ExpectLog,
+) -> None:
+    """PostgreSQL stops under the running app, its pooled connections cut: a command is told,
+    Bart's DM answer is left for Slack to resend, and, once PostgreSQL is back, Slack's resend
+    saves it, once."""
+    expect_log("database unreachable")
+    outbox.run_pass(FIRST - timedelta(hours=24))  # both are asked (the first time: one question)
+    with freeze_time(FIRST - timedelta(hours=2)):
+        outage.begin()
+        assert SAID in pair.command(ADA, "list", wait=5)["text"]
+        assert pair.direct_message(BART, "Slow CI", event_id="EvSTOP00001").status == 503
+        outage.end()
+        resent = pair.direct_message(
+            BART, "Slow CI", event_id="EvSTOP00001", headers={"X-Slack-Retry-Num": "1"}
+        )
+        assert resent.status == 200
+        resent_again = pair.direct_message(
+            BART, "Slow CI", event_id="EvSTOP00001", headers={"X-Slack-Retry-Num": "2"}
+        )
+        assert resent_again.status == 200
+    assert saved(engine, BART) == {"open": "Slow CI"}
+    assert SAID not in pair.command(ADA, "list")["text"]
