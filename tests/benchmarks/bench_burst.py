@@ -10,7 +10,10 @@ with a burst of 20, a DM one a second with a burst of 3) and records every call 
 
 - one `run` replica (its in-process scheduler), on SQLite and on PostgreSQL;
 - three `run` replicas on PostgreSQL;
-- `run --no-scheduler` with a cron `tick` each minute (the first at the burst's instant).
+- `run --no-scheduler` with a cron `tick` each minute (the first at the burst's instant);
+- two workspaces at once (a multi-workspace install, half the leaders in each): one `run`
+  replica, and three on PostgreSQL. Each workspace has its own limit, so the model's minimum
+  is half of one workspace's.
 
 The model's minimum time is the longer of the workspace's ((messages − burst) / rate) and the
 busiest DM's; efficiency is that minimum over the measured time from the burst's instant to the
@@ -28,24 +31,30 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
+from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import Engine, func, insert, select
 
 from bot import db
+from bot.config import Settings
+from bot.installations import installation_store
 from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
-from bot.simulator import BOT_TOKEN, SlackSimulator
+from bot.simulator import BOT_TOKEN, SlackSimulator, Workspace
 from bot.simulator.webapi import Limits
+from bot.slack import manifest
 from tests.benchmarks.common import ROOT, fresh_databases
 
-TEAM = "T0SIMULATED"
+TEAMS = ("T0SIMULATED", "T0SECOND001")
+CLIENT_ID, CLIENT_SECRET = "111.222", "bench-oauth-secret"
 LEAD = 8.0  # seconds from starting the replicas to the burst's instant
 CRON = 60.0
 
 
-def fill(engine: Engine, leaders: int, people: int, due: datetime) -> int:
-    """Invited 1:1s, and for each an invitation to the person and the news to the leader."""
+def fill(engine: Engine, leaders: int, people: int, due: datetime, workspaces: int = 1) -> int:
+    """Invited 1:1s, and for each an invitation to the person and the news to the leader; the
+    leaders take turns between the workspaces."""
     pairings = [
         {
-            "team_id": TEAM,
+            "team_id": TEAMS[leader % workspaces],
             "leader_id": f"UL{leader:09d}",
             "member_id": f"UP{leader:04d}{person:05d}",
             "status": PairingStatus.INVITED,
@@ -72,7 +81,7 @@ def fill(engine: Engine, leaders: int, people: int, due: datetime) -> int:
             ):
                 rows.append(
                     {
-                        "team_id": TEAM,
+                        "team_id": pairing["team_id"],
                         "kind": "invitation",
                         "subject": subject,
                         "recipient": recipient,
@@ -87,8 +96,10 @@ def fill(engine: Engine, leaders: int, people: int, due: datetime) -> int:
     return len(rows)
 
 
-def minimum_seconds(messages: int, busiest_dm: int, limits: Limits) -> float:
-    workspace = max(messages - limits.workspace_burst, 0) / limits.per_workspace
+def minimum_seconds(messages: int, busiest_dm: int, limits: Limits, workspaces: int = 1) -> float:
+    """Each workspace sends its share at its own rate, side by side."""
+    share = messages / workspaces
+    workspace = max(share - limits.workspace_burst, 0) / limits.per_workspace
     dm = max(busiest_dm - limits.channel_burst, 0) / limits.per_channel
     return max(workspace, dm)
 
@@ -109,26 +120,51 @@ def sent_count(engine: Engine) -> int:
         return connection.scalar(select(func.count()).where(Delivery.state == DeliveryState.SENT))
 
 
+def install(engine: Engine, simulator: SlackSimulator) -> dict[str, str]:
+    """Both workspaces installed (the installation store's rows, as OAuth leaves them), each
+    with its own token; the settings of a multi-workspace deployment."""
+    settings = Settings(database_url="", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    store = installation_store(settings, engine)
+    for n, team_id in enumerate(TEAMS):
+        token = f"xoxb-bench-{n}"
+        simulator.add_workspace(Workspace(team_id=team_id, bot_user_id=f"UBOT{n:07d}"), token)
+        store.save(
+            Installation(
+                app_id="ABENCH00001",
+                team_id=team_id,
+                bot_token=token,
+                bot_id=f"BBENCH{n:05d}",
+                bot_user_id=f"UBOT{n:07d}",
+                bot_scopes=manifest.bot_scopes(),
+                user_id="UINSTALLER1",
+            )
+        )
+    return {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET}
+
+
 def run_mode(url: str, mode: str, leaders: int, people: int) -> dict[str, float]:
     simulator = SlackSimulator(any_user=True, limits=Limits()).start()
     engine = db.make_engine(url)
     db.migrate(engine)
     due = datetime.now(UTC) + timedelta(seconds=LEAD)
-    total = fill(engine, leaders, people, due)
+    workspaces = 2 if mode.startswith("two workspaces") else 1
+    total = fill(engine, leaders, people, due, workspaces)
+    tokens = install(engine, simulator) if workspaces > 1 else {"SLACK_BOT_TOKEN": BOT_TOKEN}
     env = {
         **os.environ,
+        **tokens,
         "DATABASE_URL": url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": "bench-signing-secret",
         "SLACK_API_URL": simulator.api_url,
         "LOG_LEVEL": "ERROR",
     }
-    replicas = {"run": 1, "three runs": 3, "cron tick": 1}[mode]
+    replicas = {"run": 1, "three runs": 3, "cron tick": 1}[mode.removeprefix("two workspaces: ")]
     serving = ["run", "--http", "--port", "0"] + (["--no-scheduler"] if mode == "cron tick" else [])
     processes = [spawn(serving, env) for _ in range(replicas)]
     ticks: list[subprocess.Popen[str]] = []
     next_tick = due.timestamp()
-    deadline = due.timestamp() + 20 * minimum_seconds(total, people, Limits()) + 120
+    minimum = minimum_seconds(total, people, Limits(), workspaces)
+    deadline = due.timestamp() + 20 * minimum + 120
     finished = None
     try:
         while time.time() < deadline:
@@ -153,7 +189,7 @@ def run_mode(url: str, mode: str, leaders: int, people: int) -> dict[str, float]
         unsent = connection.scalar(select(func.count()).where(Delivery.state != DeliveryState.SENT))
     result = {
         "messages": total,
-        "minimum": minimum_seconds(total, people, Limits()),
+        "minimum": minimum,
         "measured": (finished or time.time()) - due.timestamp(),
         "429s": sum(1 for c in simulator.calls_to("chat.postMessage") if c.status == 429),
         "inside_retry_after": len(simulator.inside_retry_after),
@@ -170,6 +206,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("TEST_POSTGRES_URL"))
     parser.add_argument("--leaders", type=int, default=25)
     parser.add_argument("--people", type=int, default=20)
+    parser.add_argument("--modes", help="a comma-separated subset of the modes")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(
@@ -178,8 +215,12 @@ def main() -> None:
     )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, create, drop in fresh_databases(args.postgres):
-        modes = ["run", "cron tick"] + (["three runs"] if name == "PostgreSQL" else [])
+        modes = ["run", "cron tick", "two workspaces: run"]
+        if name == "PostgreSQL":
+            modes += ["three runs", "two workspaces: three runs"]
         for mode in modes:
+            if args.modes and mode not in args.modes.split(","):
+                continue
             url = create()
             try:
                 r = run_mode(url, mode, args.leaders, args.people)
