@@ -4,7 +4,7 @@
 
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md manifest.yml ./
+COPY pyproject.toml README.md manifest.yml constraints.txt ./
 COPY bot ./bot
 COPY migrations ./migrations
 # hadolint ignore=DL3013
@@ -19,8 +19,10 @@ RUN useradd --create-home --uid 10001 oneonone \
     && mkdir /data \
     && chown oneonone:oneonone /data
 COPY --from=build /wheels /wheels
-# hadolint ignore=DL3013
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+COPY --from=build /src/constraints.txt /tmp/constraints.txt
+# The versions CI tested (constraints.txt), not whatever is newest on the day of the build.
+RUN pip install --no-cache-dir -c /tmp/constraints.txt /wheels/*.whl \
+    && rm -rf /wheels /tmp/constraints.txt
 USER 10001
 WORKDIR /home/oneonone
 VOLUME ["/data"]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib import metadata
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
@@ -24,9 +25,10 @@ from bot.config import ConfigError, Settings, Transport
 
 if TYPE_CHECKING:
     from slack_bolt import App
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 
 logger = logging.getLogger("bot")
+Parser = argparse.ArgumentParser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ConfigError as error:
-        print(f"oneonone: {error}", file=sys.stderr)
+        for problem in str(error).splitlines():
+            print(f"oneonone: {problem}", file=sys.stderr)
         return 2
     except (OperationalError, InterfaceError) as error:
         # One line, not a traceback: what a tick (or any command) lost is taken up again by
@@ -48,12 +51,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="oneonone", description="Private, asynchronous 1:1s in Slack."
+        prog="oneonone",
+        description="Private, asynchronous 1:1s in Slack. Settings come from the environment; "
+        "`oneonone COMMAND --help` names the variables each command reads.",
     )
+    parser.add_argument("--version", action="version", version=f"oneonone {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    demo = commands.add_parser(
-        "demo", help="the whole product against a simulated Slack, with no account or tokens"
+    def command(name: str, summary: str, description: str, reads: str = "") -> Parser:
+        epilog = f"environment: {reads}" if reads else "environment: none"
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=f"{summary[0].upper()}{summary[1:]}. {description}",
+            epilog=epilog,
+        )
+
+    demo = command(
+        "demo",
+        "the whole product against a simulated Slack, with no account or tokens",
+        "Runs the real app over HTTP against a built-in Slack simulator with a simulated "
+        "clock, and prints every message as its reader sees it.",
     )
     demo.add_argument(
         "--db", metavar="URL", help="a database to keep the story in (default: a temporary SQLite)"
@@ -61,21 +79,43 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--keep", action="store_true", help="keep the temporary database")
     demo.set_defaults(handler=_demo)
 
-    migrate = commands.add_parser("migrate", help="bring the database to the newest revision")
+    migrate = command(
+        "migrate",
+        "bring the database to the newest revision",
+        "Applies the Alembic revisions the database lacks; running it again changes nothing. "
+        "A SQLite path is relative to the working directory.",
+        "DATABASE_URL (default sqlite:///oneonone.db), LOG_LEVEL",
+    )
     migrate.set_defaults(handler=_migrate)
 
-    run = commands.add_parser("run", help="start the bot and its scheduler")
+    run = command(
+        "run",
+        "serve Slack and run the scheduled work",
+        "Serves Slack's requests (Socket Mode when SLACK_APP_TOKEN is set, HTTP otherwise) with "
+        "GET /healthz and GET /metrics, and runs the delivery passes. SIGTERM drains and exits.",
+        f"{SLACK_VARIABLES}, ONEONONE_ENCRYPTION_KEY, LOG_LEVEL, PORT",
+    )
     transport = run.add_mutually_exclusive_group()
-    transport.add_argument("--http", dest="transport", action="store_const", const="http")
-    transport.add_argument("--socket", dest="transport", action="store_const", const="socket")
-    run.add_argument("--port", type=int, default=_default_port(), help="default: $PORT or 3000")
+    transport.add_argument(
+        "--http", dest="transport", action="store_const", const="http", help="HTTP mode"
+    )
+    transport.add_argument(
+        "--socket", dest="transport", action="store_const", const="socket", help="Socket Mode"
+    )
+    run.add_argument("--port", type=int, default=None, help="default: $PORT or 3000")
     run.add_argument("--host", default="0.0.0.0", help="default: 0.0.0.0")  # noqa: S104
     run.add_argument(
         "--no-scheduler", action="store_true", help="do not run scheduled work in this process"
     )
     run.set_defaults(handler=_run)
 
-    tick = commands.add_parser("tick", help="do all work due at one instant, once, then exit")
+    tick = command(
+        "tick",
+        "do all work due at one instant, then exit",
+        "For cron deployments (a tick each minute beside `run --no-scheduler`) and tests.",
+        "DATABASE_URL, SLACK_BOT_TOKEN or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, "
+        "SLACK_API_URL, ONEONONE_ENCRYPTION_KEY, LOG_LEVEL",
+    )
     tick.add_argument(
         "--now",
         type=_instant,
@@ -93,9 +133,53 @@ def _parser() -> argparse.ArgumentParser:
     )
     tick.set_defaults(handler=_tick)
 
-    check = commands.add_parser("doctor", help="check configuration, database and Slack token")
+    check = command(
+        "doctor",
+        "check the settings, the database and Slack, and change nothing",
+        "One ✓ or ✗ line per check; it goes on after a ✗ as far as the other settings allow. "
+        "Exit 0 when all is well, 2 when a setting is missing or malformed, 1 otherwise.",
+        f"{SLACK_VARIABLES}, ONEONONE_ENCRYPTION_KEY, LOG_LEVEL, PORT",
+    )
     check.set_defaults(handler=_doctor)
+
+    app = command(
+        "manifest",
+        "print the Slack app manifest for this deployment",
+        "Paste it at api.slack.com/apps (Create New App, From a manifest).",
+    )
+    app.add_argument(
+        "--socket", action="store_true", help="Socket Mode: no request URLs (no public address)"
+    )
+    app.add_argument(
+        "--url",
+        type=_public_url,
+        metavar="https://HOST",
+        help="the public address of `oneonone run` (HTTP mode; with --socket, for OAuth only)",
+    )
+    app.set_defaults(handler=_manifest)
     return parser
+
+
+SLACK_VARIABLES = (
+    "DATABASE_URL, SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), "
+    "SLACK_SIGNING_SECRET (HTTP), SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL"
+)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("oneonone")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def _public_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an https address: Slack sends requests only to https://HOST"
+        )
+    return text.rstrip("/")
 
 
 def _seconds(text: str) -> float:
@@ -121,13 +205,6 @@ def _instant(text: str) -> datetime:
 TICK_BUDGET = 55.0
 
 
-def _default_port() -> int:
-    try:
-        return int(os.environ.get("PORT", "3000"))
-    except ValueError:
-        return 3000
-
-
 def _settings() -> Settings:
     settings = Settings.from_env()
     logging.basicConfig(
@@ -135,7 +212,9 @@ def _settings() -> Settings:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     if settings.log_level != "DEBUG":
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        # Alembic says each revision, and APScheduler each run of each job (every 30 s).
+        for chatty in ("alembic", "apscheduler"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     return settings
 
 
@@ -181,10 +260,10 @@ def _run(args: argparse.Namespace) -> int:
     settings = _settings()
     transport: Transport = args.transport or settings.default_transport()
     settings.require_slack(transport)
-    if not 0 <= args.port < 65536:
+    port = settings.port if args.port is None else args.port
+    if not 0 <= port < 65536:
         raise ConfigError(
-            f"--port {args.port} is not a TCP port: use a number from 1 to 65535 "
-            "(0 picks a free port)."
+            f"--port {port} is not a TCP port: use a number from 1 to 65535 (0 picks a free port)."
         )
     engine = _migrated_engine(settings)
     if settings.bot_token:
@@ -199,9 +278,7 @@ def _run(args: argparse.Namespace) -> int:
         if transport == "socket":
             socket_mode = _connect_socket_mode(app, settings)
         # In Socket Mode the HTTP server still answers /healthz (and the OAuth pages).
-        web.serve(
-            web.wsgi_app(app, engine, settings.signing_secret), host=args.host, port=args.port
-        )
+        web.serve(web.wsgi_app(app, engine, settings.signing_secret), host=args.host, port=port)
     finally:
         if socket_mode is not None:
             socket_mode.close()
@@ -229,10 +306,10 @@ def _require_valid_token(settings: Settings) -> None:
 
 
 def _connect_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.app import socket_mode_handler
 
     assert settings.app_token
-    handler = SocketModeHandler(app, settings.app_token)
+    handler = socket_mode_handler(app, settings.app_token)
     try:
         handler.connect()
     except SlackApiError as error:
@@ -273,4 +350,13 @@ def _doctor(_args: argparse.Namespace) -> int:
     checks = doctor.run_checks()
     for check in checks:
         print(check.line())
+    if any(not check.ok and check.setting for check in checks):
+        return 2
     return 0 if all(check.ok for check in checks) else 1
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from bot.slack import manifest
+
+    print(manifest.dump(manifest.for_deployment(socket=args.socket, url=args.url)), end="")
+    return 0

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
@@ -20,13 +20,16 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///oneonone.db"
 DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 Transport = Literal["http", "socket"]
+T = TypeVar("T")
 
 
 class ConfigError(Exception):
-    """A setting is missing or malformed; the message is one sentence for a person."""
+    """A setting is missing or malformed; the message is one sentence for a person (a line
+    each, when several settings are wrong)."""
 
 
 @dataclass(frozen=True)
@@ -40,29 +43,53 @@ class Settings:
     api_url: str = DEFAULT_API_URL
     encryption_key: str | None = None
     log_level: str = "INFO"
+    port: int = DEFAULT_PORT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read and check every variable; raise `ConfigError` on the first malformed one."""
+        """Read and check every variable; raise `ConfigError` naming each malformed one."""
+        settings, problems = cls.read(environ)
+        if problems:
+            raise ConfigError("\n".join(problems.values()))
+        return settings
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] | None = None) -> tuple[Settings, dict[str, str]]:
+        """Every variable read and checked: the settings (a malformed value left at its
+        default) and the problems, one sentence per variable, so that `doctor` can say them
+        all and go on checking what the others allow."""
         env = os.environ if environ is None else environ
+        problems: dict[str, str] = {}
 
         def get(name: str) -> str | None:
             value = env.get(name, "").strip()
             return value or None
 
+        def checked(name: str, check: Callable[[str], T], default: T) -> T:
+            value = get(name)
+            if value is None:
+                return default
+            try:
+                return check(value)
+            except ConfigError as error:
+                problems[name] = str(error)
+                return default
+
         settings = cls(
-            database_url=normalize_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            database_url=checked("DATABASE_URL", normalize_database_url, DEFAULT_DATABASE_URL),
             bot_token=get("SLACK_BOT_TOKEN"),
             signing_secret=get("SLACK_SIGNING_SECRET"),
             app_token=get("SLACK_APP_TOKEN"),
             client_id=get("SLACK_CLIENT_ID"),
             client_secret=get("SLACK_CLIENT_SECRET"),
-            api_url=_check_api_url(get("SLACK_API_URL") or DEFAULT_API_URL),
+            api_url=checked("SLACK_API_URL", _check_api_url, DEFAULT_API_URL),
             encryption_key=get("ONEONONE_ENCRYPTION_KEY"),
-            log_level=(get("LOG_LEVEL") or "INFO").upper(),
+            log_level=checked("LOG_LEVEL", _check_log_level, "INFO"),
+            port=checked("PORT", _check_port, DEFAULT_PORT),
         )
-        settings._check_formats()
-        return settings
+        for name, problem in settings._problems():
+            problems.setdefault(name, problem)
+        return settings, problems
 
     @property
     def oauth_enabled(self) -> bool:
@@ -102,36 +129,43 @@ class Settings:
                 "to install the app into several workspaces."
             )
 
-    def _check_formats(self) -> None:
-        if self.bot_token:
-            _check_token("SLACK_BOT_TOKEN", self.bot_token, "xoxb-", "the Bot User OAuth Token")
-        if self.app_token:
-            _check_token("SLACK_APP_TOKEN", self.app_token, "xapp-", "an app-level token")
+    def _problems(self) -> Iterator[tuple[str, str]]:
+        """(variable, sentence) for each setting that is malformed on its own or with another."""
+        for variable, token in (
+            ("SLACK_BOT_TOKEN", self.bot_token),
+            ("SLACK_APP_TOKEN", self.app_token),
+        ):
+            if token and not token.startswith(_EXPECTED[variable][0]):
+                yield variable, _token_problem(variable, token)
         if self.bot_token and self.client_id:
-            raise ConfigError(
-                "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: set SLACK_BOT_TOKEN for one "
-                "workspace, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install into many."
-            )
+            yield "SLACK_CLIENT_ID", BOTH_TENANCIES
         if bool(self.client_id) != bool(self.client_secret):
             missing = "SLACK_CLIENT_SECRET" if self.client_id else "SLACK_CLIENT_ID"
-            raise ConfigError(
-                f"{missing} is not set: a multi-workspace install needs both SLACK_CLIENT_ID and "
-                "SLACK_CLIENT_SECRET from your app's Basic Information page."
-            )
-        if self.log_level not in LOG_LEVELS:
-            raise ConfigError(
-                f"LOG_LEVEL is {self.log_level!r}: use one of {', '.join(LOG_LEVELS)}."
-            )
+            yield missing, f"{missing} is not set: {HALF_OAUTH}"
         if self.encryption_key:
             try:
                 for key in self.encryption_key.split(","):
                     Fernet(key.strip())
             except ValueError:
-                raise ConfigError(
-                    "ONEONONE_ENCRYPTION_KEY is not a valid key: generate one with "
-                    "`python -c 'from cryptography.fernet import Fernet; "
-                    "print(Fernet.generate_key().decode())'`."
-                ) from None
+                yield "ONEONONE_ENCRYPTION_KEY", BAD_KEY
+
+
+BOTH_TENANCIES = (
+    "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: set SLACK_BOT_TOKEN for one workspace, "
+    "or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install into many."
+)
+HALF_OAUTH = (
+    "a multi-workspace install needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET from your "
+    "app's Basic Information page."
+)
+BAD_KEY = (
+    "ONEONONE_ENCRYPTION_KEY is not a valid key: generate one with `python -c 'from "
+    "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+)
+_EXPECTED = {
+    "SLACK_BOT_TOKEN": ("xoxb-", "the Bot User OAuth Token"),
+    "SLACK_APP_TOKEN": ("xapp-", "an app-level token"),
+}
 
 
 _TOKEN_KINDS = {
@@ -142,12 +176,24 @@ _TOKEN_KINDS = {
 }
 
 
-def _check_token(variable: str, token: str, prefix: str, what: str) -> None:
-    if token.startswith(prefix):
-        return
+def _token_problem(variable: str, token: str) -> str:
+    prefix, what = _EXPECTED[variable]
     kind = next((k for p, k in _TOKEN_KINDS.items() if token.startswith(p)), None)
     found = f"holds {kind} ({token[:5]}…)" if kind else "does not look like a Slack token"
-    raise ConfigError(f"{variable} {found}: set it to {what}, which starts with {prefix}")
+    return f"{variable} {found}: set it to {what}, which starts with {prefix}"
+
+
+def _check_log_level(text: str) -> str:
+    level = text.upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL is {text!r}: use one of {', '.join(LOG_LEVELS)}.")
+    return level
+
+
+def _check_port(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 0 < int(text) < 65536):
+        raise ConfigError(f"PORT is {text[:40]!r}: use a TCP port, a number from 1 to 65535.")
+    return int(text)
 
 
 def _check_api_url(url: str) -> str:

@@ -1,13 +1,20 @@
-"""`oneonone doctor`: check a deployment line by line and say what is wrong in plain words."""
+"""`oneonone doctor`: check a deployment line by line and say what is wrong in plain words.
+
+Diagnosis writes nothing: a SQLite file that does not exist is reported, not created, and an
+existing one is opened read-only. After a ✗ it goes on with every check the other settings
+allow.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
 
 from bot import db, models
 from bot.app import make_client
@@ -25,36 +32,69 @@ class Check:
     ok: bool
     what: str
     detail: str
+    setting: bool = False  # a missing or malformed setting (the exit code says so: 2)
 
     def line(self) -> str:
         return f"{'✓' if self.ok else '✗'} {self.what}: {self.detail}"
 
 
 def run_checks(environ: Mapping[str, str] | None = None) -> list[Check]:
-    try:
-        settings = Settings.from_env(environ)
-    except ConfigError as error:
-        return [Check(False, "settings", str(error))]
-    checks = [_settings(settings)]
-    engine = db.make_engine(settings.database_url)
-    try:
-        checks += _database(engine, settings.database_url_for_humans)
-        checks += _slack(settings, engine, database_ok=all(c.ok for c in checks[1:]))
-    finally:
-        engine.dispose()
+    settings, problems = Settings.read(environ)
+    checks = [Check(False, "settings", problem, setting=True) for problem in problems.values()]
+    checks += _settings(settings, problems)
+    database_ok = False
+    if "DATABASE_URL" not in problems:
+        engine = _read_only_engine(settings)
+        if isinstance(engine, Check):
+            checks.append(engine)
+        else:
+            try:
+                found = _database(engine, settings.database_url_for_humans)
+                checks += found
+                database_ok = all(check.ok for check in found)
+                if database_ok or not settings.bot_token:
+                    checks += _workspaces(settings, engine, database_ok=database_ok)
+            finally:
+                engine.dispose()
+    slack = ("SLACK_BOT_TOKEN", "SLACK_API_URL")
+    if settings.bot_token and not any(name in problems for name in slack):
+        checks += _token(settings)
+    if settings.app_token and not any(name in problems for name in ("SLACK_APP_TOKEN", *slack)):
+        checks.append(_app_token(settings))
     return checks
 
 
-def _settings(settings: Settings) -> Check:
+def _settings(settings: Settings, problems: Mapping[str, str]) -> list[Check]:
     transport = settings.default_transport()
     try:
         settings.require_slack(transport)
     except ConfigError as error:
-        return Check(False, "settings", str(error))
+        return [Check(False, "settings", str(error), setting=True)]
+    if problems:
+        return []
     mode = "Socket Mode" if transport == "socket" else "HTTP mode"
     tenancy = "multi-workspace (OAuth)" if settings.oauth_enabled else "single workspace"
     encrypted = "answers encrypted at rest" if settings.encryption_key else "no encryption key"
-    return Check(True, "settings", f"{mode}, {tenancy}, {encrypted}, Web API {settings.api_url}")
+    detail = f"{mode}, {tenancy}, {encrypted}, Web API {settings.api_url}"
+    return [Check(True, "settings", detail)]
+
+
+def _read_only_engine(settings: Settings) -> Engine | Check:
+    """An engine that writes nothing (PostgreSQL is only read; a SQLite file is opened
+    read-only), or a ✗ for a SQLite file that does not exist, which is not created."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return db.make_engine(settings.database_url)
+    path = Path(url.database).resolve()
+    if not path.exists():
+        relative = "" if Path(url.database).is_absolute() else " (relative to this directory)"
+        return Check(
+            False,
+            "database",
+            f"{path}{relative} does not exist: run `oneonone migrate` to create it, or set "
+            "DATABASE_URL to your database",
+        )
+    return db.make_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
 
 
 def _database(engine: Engine, shown_url: str) -> list[Check]:
@@ -99,9 +139,7 @@ def _deliveries(engine: Engine, now: datetime) -> Check:
     return Check(True, "deliveries", detail)
 
 
-def _slack(settings: Settings, engine: Engine, *, database_ok: bool) -> list[Check]:
-    if settings.bot_token:
-        return _token(settings)
+def _workspaces(settings: Settings, engine: Engine, *, database_ok: bool) -> list[Check]:
     if settings.oauth_enabled and database_ok:
         with engine.connect() as connection:
             count = connection.scalar(
@@ -129,11 +167,7 @@ def _token(settings: Settings) -> list[Check]:
             )
         ]
     except OSError as error:
-        return [
-            Check(
-                False, "Slack token", f"SLACK_API_URL ({settings.api_url}) is unreachable: {error}"
-            )
-        ]
+        return [Check(False, "Slack", _unreachable(settings, error))]
     who = f"@{response.get('user')} in {response.get('team')} ({response.get('team_id')})"
     checks = [Check(True, "Slack token", f"valid, {who}")]
     granted = {s.strip() for s in response.headers.get("x-oauth-scopes", "").split(",") if s}
@@ -149,3 +183,29 @@ def _token(settings: Settings) -> list[Check]:
     else:
         checks.append(Check(True, "scopes", f"all {len(manifest.bot_scopes())} granted"))
     return checks
+
+
+def _app_token(settings: Settings) -> Check:
+    """Socket Mode's token, asked for a connection URL (nothing connects to it)."""
+    client = make_client(settings, settings.app_token)
+    try:
+        client.apps_connections_open(app_token=settings.app_token)
+    except SlackApiError as error:
+        reason = error.response.get("error", "refused")
+        return Check(
+            False,
+            "Socket Mode",
+            f"SLACK_APP_TOKEN was refused by Slack ({reason}): create an app-level token with "
+            "connections:write on your app's Basic Information page, and turn Socket Mode on",
+        )
+    except OSError as error:
+        return Check(False, "Socket Mode", _unreachable(settings, error))
+    return Check(True, "Socket Mode", "SLACK_APP_TOKEN may connect")
+
+
+def _unreachable(settings: Settings, error: OSError) -> str:
+    return (
+        f"{settings.api_url} cannot be reached ({error}): check this host's DNS and outbound "
+        "HTTPS (port 443), set HTTPS_PROXY if it must go through a proxy, or correct "
+        "SLACK_API_URL"
+    )

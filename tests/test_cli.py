@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.simulator import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
+from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
 
 ROOT = Path(__file__).resolve().parent.parent
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:9/nothing"
@@ -72,6 +72,10 @@ def test_the_default_database_is_a_sqlite_file_in_the_working_directory(tmp_path
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, ["SLACK_SIGNING_SECRET is not set"]),
         ({"DATABASE_URL": "mysql://a@b/c"}, ["DATABASE_URL"]),
         (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "abc"},
+            ["PORT is 'abc'", "1 to 65535"],
+        ),
+        (
             {
                 "SLACK_BOT_TOKEN": "xoxb-1",
                 "SLACK_SIGNING_SECRET": "s",
@@ -110,9 +114,9 @@ def test_socket_mode_needs_an_app_token_slack_accepts(
     assert oneonone("migrate", cwd=tmp_path).returncode == 0
     result = oneonone("run", "--socket", cwd=tmp_path, **slack_env(simulator))
     assert_one_plain_sentence(result, "SLACK_APP_TOKEN is not set")
-    env = {**slack_env(simulator), "SLACK_APP_TOKEN": APP_TOKEN}
+    env = {**slack_env(simulator), "SLACK_APP_TOKEN": "xapp-1-not-this-app"}
     result = oneonone("run", "--no-scheduler", "--port", "0", cwd=tmp_path, **env)
-    assert_one_plain_sentence(result, "SLACK_APP_TOKEN was refused")
+    assert_one_plain_sentence(result, "SLACK_APP_TOKEN was refused", "invalid_auth")
 
 
 def slack_env(simulator: SlackSimulator) -> dict[str, str]:
@@ -167,6 +171,7 @@ def test_run_serves_slack_and_stops_cleanly_on_sigterm(
             process.communicate()
     assert process.returncode == 0, stderr
     assert "scheduler started" in stderr
+    assert "apscheduler" not in stderr  # its INFO lines, each run of each job, are quieted
     assert "stopped" in stderr
     assert "Traceback" not in stderr
 
@@ -175,7 +180,10 @@ def test_doctor_reports_every_check(tmp_path: Path, simulator: SlackSimulator) -
     env = slack_env(simulator)
     before = oneonone("doctor", cwd=tmp_path, **env)
     assert before.returncode == 1
-    assert "✗ schema: at revision none (empty database)" in before.stdout
+    assert "✗ database: " in before.stdout
+    assert "oneonone.db (relative to this directory) does not exist" in before.stdout
+    assert "✓ Slack token: valid" in before.stdout  # it went on after the ✗
+    assert list(tmp_path.iterdir()) == []  # and created nothing
     assert oneonone("migrate", cwd=tmp_path).returncode == 0
     after = oneonone("doctor", cwd=tmp_path, **env)
     assert after.returncode == 0, after.stdout
@@ -208,10 +216,72 @@ def test_doctor_names_missing_scopes_and_refused_tokens(
 
 def test_doctor_on_a_bad_setting_and_an_unreachable_database(tmp_path: Path) -> None:
     result = oneonone("doctor", cwd=tmp_path, SLACK_BOT_TOKEN="xoxp-1")
-    assert result.returncode == 1
+    assert result.returncode == 2  # a setting, as for every other command
     assert result.stdout.startswith("✗ settings: SLACK_BOT_TOKEN holds a user token")
     result = oneonone("doctor", cwd=tmp_path, DATABASE_URL=UNREACHABLE_DB)
     assert "✗ database: " in result.stdout
+
+
+def test_doctor_with_nothing_set_writes_nothing(tmp_path: Path) -> None:
+    result = oneonone("doctor", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "✗ settings: SLACK_BOT_TOKEN is not set" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_doctor_reads_a_sqlite_file_without_writing_it(tmp_path: Path) -> None:
+    assert oneonone("migrate", cwd=tmp_path).returncode == 0
+    database = tmp_path / "oneonone.db"
+    for companion in tmp_path.glob("oneonone.db-*"):
+        companion.unlink()  # as after a clean shutdown
+    database.chmod(0o444)
+    before = database.read_bytes()
+    result = oneonone("doctor", cwd=tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")
+    assert "✓ schema: at the newest revision" in result.stdout, result.stdout
+    assert database.read_bytes() == before
+
+
+def test_doctor_names_every_bad_setting_and_goes_on(
+    tmp_path: Path, simulator: SlackSimulator
+) -> None:
+    env = {**slack_env(simulator), "PORT": "abc", "LOG_LEVEL": "chatty"}
+    result = oneonone("doctor", cwd=tmp_path, **env)
+    assert result.returncode == 2
+    assert "✗ settings: PORT is 'abc'" in result.stdout
+    assert "✗ settings: LOG_LEVEL is 'chatty'" in result.stdout
+    assert "✓ Slack token: valid" in result.stdout
+
+
+def test_doctor_says_what_to_do_when_slack_cannot_be_reached(tmp_path: Path) -> None:
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    result = oneonone("doctor", cwd=tmp_path, SLACK_API_URL="http://127.0.0.1:9/api/", **env)
+    assert result.returncode == 1
+    assert "✗ Slack: http://127.0.0.1:9/api/ cannot be reached" in result.stdout
+    assert "HTTPS_PROXY" in result.stdout
+
+
+def test_version_and_each_command_says_what_it_reads(tmp_path: Path) -> None:
+    version = oneonone("--version", cwd=tmp_path)
+    assert version.returncode == 0
+    assert version.stdout.startswith("oneonone ")
+    for command in ("run", "tick", "migrate", "doctor"):
+        shown = oneonone(command, "--help", cwd=tmp_path).stdout
+        assert "environment: " in shown
+        assert "DATABASE_URL" in shown
+    assert "SLACK_APP_TOKEN" in oneonone("run", "--help", cwd=tmp_path).stdout
+
+
+def test_manifest_prints_the_deployment_s_manifest(tmp_path: Path) -> None:
+    shown = oneonone("manifest", "--url", "https://one.acme.dev/", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "request_url: https://one.acme.dev/slack/events" in shown.stdout
+    assert "socket_mode_enabled: false" in shown.stdout
+    socket = oneonone("manifest", "--socket", cwd=tmp_path)
+    assert "socket_mode_enabled: true" in socket.stdout
+    assert "request_url" not in socket.stdout
+    refused = oneonone("manifest", "--url", "http://one.acme.dev", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "not an https address" in refused.stderr
 
 
 def test_the_wheel_carries_migrations_and_manifest(tmp_path: Path) -> None:

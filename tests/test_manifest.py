@@ -103,8 +103,17 @@ def called_methods() -> set[str]:
     return methods
 
 
+VARIANTS = {
+    "shipped": manifest.load,
+    "HTTP": lambda: manifest.for_deployment(socket=False, url="https://one.acme.dev"),
+    "Socket Mode": lambda: manifest.for_deployment(socket=True, url=None),
+    "Socket Mode with OAuth": lambda: manifest.for_deployment(socket=True, url="https://a.dev"),
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("version", ["1.0.0", "2.0.0"])
-def test_manifest_is_valid_against_slacks_schema(version: str) -> None:
+def test_manifest_is_valid_against_slacks_schema(version: str, variant: str) -> None:
     path = SCHEMAS / f"manifest.schema.{version}.json"
     if not path.exists():
         reason = (
@@ -115,7 +124,7 @@ def test_manifest_is_valid_against_slacks_schema(version: str) -> None:
             pytest.fail(reason)
         pytest.skip(reason)
     schema = json.loads(path.read_text(encoding="utf-8"))
-    jsonschema.validate(manifest.load(), schema)
+    jsonschema.validate(VARIANTS[variant](), schema)
 
 
 def test_every_registered_command_is_in_the_manifest() -> None:
