@@ -10,6 +10,7 @@ see it in Slack: rendered from the real Block Kit, with times in the reader's ow
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import tempfile
 import time
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from bot import db, web
 from bot.app import create_app, make_outbox
@@ -26,7 +28,7 @@ from bot.clock import SimulatedClock
 from bot.config import Settings
 from bot.delivery import housekeeping
 from bot.delivery.outbox import Outbox
-from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
+from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator, Workspace
 from bot.simulator.render import Reader, wrap
 from bot.simulator.webapi import Call
 from bot.slack.ids import Action
@@ -56,6 +58,7 @@ class Story:
     printed: int = 0
     last_actor: str = ADA  # who opened a form or gets an answer to a click
     show_home: bool = False  # the Home tab is published after every change; shown on request
+    run: str = ""  # this telling's own mark on event ids: a database may hold earlier ones
 
     def reader(self, user: str) -> Reader:
         names = {uid: name for uid, (name, _, _) in PEOPLE.items()}
@@ -70,7 +73,8 @@ class Story:
     def _local(self, user: str, moment: datetime) -> str:
         zone = PEOPLE[user][2]
         city = zone.split("/")[-1].replace("_", " ")
-        return f"{moment.astimezone(ZoneInfo(zone)):%a %d %b %H:%M} {city}"
+        local = moment.astimezone(ZoneInfo(zone))
+        return f"{local:%a %b} {local.day}, {local:%H:%M} {city}"
 
     def does(self, user: str, what: str) -> None:
         """A line of narration: what someone does, at their local time."""
@@ -120,14 +124,15 @@ class Story:
     def reply(self, user: str, text: str, number: int) -> None:
         """A plain message in the DM with the app."""
         self.does(user, f"replies in the DM: “{text}”")
-        assert self.slack.direct_message(user, text, event_id=f"EvDemo{number}").status == 200
+        event_id = f"EvDemo{self.run}{number}"
+        assert self.slack.direct_message(user, text, event_id=event_id).status == 200
         self.show()
 
     def open_home(self, user: str) -> None:
         self.does(user, "opens oneonone's Home tab")
         event = {"type": "app_home_opened", "user": user, "channel": "D" + user[1:], "tab": "home"}
         self.show_home = True
-        assert self.slack.event(event, event_id=f"EvHome{user}").status == 200
+        assert self.slack.event(event, event_id=f"EvHome{self.run}{user}").status == 200
         self.show()
         self.show_home = False
 
@@ -238,9 +243,9 @@ def story(s: Story) -> None:
     s.submit(BART, {"open": (words, words)})
 
     s.say("\nAda has not answered yet: one gentle nudge, in her working hours.")
-    s.tick(FIRST - timedelta(hours=16, minutes=1))
+    s.tick(FIRST - timedelta(hours=17))
 
-    s.at(FIRST - timedelta(hours=15, minutes=50))
+    s.at(FIRST - timedelta(hours=16, minutes=50))
     s.reply(ADA, "Recognition for the migration work, and the offsite plan.", 1)
 
     s.say("\nAn hour before, the agenda: Ada sees both sides, Bart the shared part.")
@@ -284,12 +289,17 @@ def story(s: Story) -> None:
 
 def run(out: TextIO, *, database_url: str | None = None, keep: bool = False) -> int:
     """Tell the story; returns the exit code. The temporary database is removed unless
-    `keep` (or `database_url` names one of your own, which is never removed)."""
+    `keep` (or `database_url` names one of your own, which is never removed). In a database
+    of your own, each telling is a workspace of its own, so that it can be told again."""
     started = time.monotonic()
     folder = tempfile.mkdtemp(prefix="oneonone-demo-")
     url = database_url or f"sqlite:///{folder}/demo.db"
+    shown_url = make_url(url).render_as_string(hide_password=True)
+    run = secrets.token_hex(4).upper()
+    workspace = Workspace(team_id=f"T{run}", team_name="Demo") if database_url else Workspace()
     clock = SimulatedClock(START)
-    with SlackSimulator() as simulator:
+    where = f"your database ({shown_url})" if database_url else "a temporary database"
+    with SlackSimulator(workspace=workspace) as simulator:
         for user_id, (real_name, name, tz) in PEOPLE.items():
             simulator.add_user(user_id, name, tz, real_name=real_name)
         settings = Settings(
@@ -305,10 +315,10 @@ def run(out: TextIO, *, database_url: str | None = None, keep: bool = False) -> 
         try:
             with web.serving_in_background(web.wsgi_app(app, engine, SIGNING_SECRET)) as base:
                 slack = SlackClient(base + web.EVENTS_PATH, simulator)
-                s = Story(out, simulator, slack, outbox, engine, clock)
+                s = Story(out, simulator, slack, outbox, engine, clock, run=run)
                 print(
-                    "oneonone demo: the real app over HTTP, a simulated Slack, a temporary "
-                    "database and a simulated clock.",
+                    f"oneonone demo: the real app over HTTP, a simulated Slack, {where} and a "
+                    "simulated clock.",
                     file=out,
                 )
                 story(s)
@@ -321,7 +331,7 @@ def run(out: TextIO, *, database_url: str | None = None, keep: bool = False) -> 
         file=out,
     )
     if keep or database_url:
-        print(f"The data is in {url}", file=out)
+        print(f"The data is in {shown_url} (workspace {workspace.team_id}).", file=out)
     else:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -11,34 +11,35 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 STORY = [  # in this order
     "types /oneonone schedule @Bart Kowalski weekly on Tuesday at 10:00",
-    "Bart Kowalski · Mon 23 Nov 15:30 Warsaw · direct message · invitation",
+    "Bart Kowalski · Mon Nov 23, 15:30 Warsaw · direct message · invitation",
     "AN INVITATION TO A 1:1",
     "Tuesdays at 16:00 your time",
     "(Tuesdays 10:00 in New York), starting Tuesday, November 24th, 2026 at 16:00.",
     "[ Accept ]  [ Suggest another time ]",
     "Good news: @Bart Kowalski accepted your 1:1",
-    "Ada Lovelace · Mon 23 Nov 10:00 New York · direct message · prompt",
-    "Bart Kowalski · Mon 23 Nov 16:00 Warsaw · direct message · prompt",
-    "This time is for us to talk. What's on your mind?",
+    "Ada Lovelace · Mon Nov 23, 10:00 New York · direct message · prompt",
+    "Bart Kowalski · Mon Nov 23, 16:00 Warsaw · direct message · prompt",
+    "first one is simply for the two of you to talk.\n  1. What's on your mind?",
     "[ Answer ]  [ Skip this one ]  [ Remind me later ▾ ]",
     "┌ Before your 1:1 ┐",
     "│ I'd like to talk about my promotion path, and the on-call load <3",
-    "Ada Lovelace · Mon 23 Nov 17:59 New York · in the thread · nudge",
+    "Ada Lovelace · Mon Nov 23, 17:00 New York · in the thread · nudge",
     "replies in the DM",
     "that's everything for this 1:1",
-    "Ada Lovelace · Tue 24 Nov 09:00 New York · in the thread · agenda",
+    "Ada Lovelace · Tue Nov 24, 09:00 New York · in the thread · agenda",
     "Their answers",
     "[ Add notes ]  [ We didn't meet ]",
     "An action item: Draft the growth plan",
-    "Ada Lovelace · Mon 30 Nov 09:00 New York · direct message · summary",
+    "Ada Lovelace · Mon Nov 30, 09:00 New York · direct message · summary",
     "YOUR WEEK IN 1:1S",
     "1 held, 0 skipped, 0 missed",
-    "Bart Kowalski · Mon 30 Nov 16:00 Warsaw · direct message · prompt",
+    "Bart Kowalski · Mon Nov 30, 16:00 Warsaw · direct message · prompt",
     "How have you been feeling about work lately?",
-    "@Bart Kowalski (by 2026-12-01): Draft the growth plan   [ Done ]",
+    "@Bart Kowalski (due Dec 1, 2026): Draft the growth plan   [ Done ]",
     "Shared notes from last time",
     "Your private notes",
     "opens oneonone's Home tab",
@@ -86,8 +87,8 @@ def test_the_demo_tells_the_whole_story_fast_and_leaves_nothing_behind(tmp_path:
         assert raw not in out
     # Ada's private note is in her agenda only.
     private = "Watch the on-call load"
-    assert private in message(out, "Ada Lovelace · Tue 01 Dec 09:00 New York · in the thread")
-    assert private not in message(out, "Bart Kowalski · Tue 01 Dec 15:00 Warsaw · in the thread")
+    assert private in message(out, "Ada Lovelace · Tue Dec 1, 09:00 New York · in the thread")
+    assert private not in message(out, "Bart Kowalski · Tue Dec 1, 15:00 Warsaw · in the thread")
     assert "The data is in" not in out
     assert list(tmp_path.iterdir()) == []  # nothing written where it ran
 
@@ -97,9 +98,32 @@ def test_the_data_can_be_kept_to_look_at(tmp_path: Path, how: str) -> None:
     args = ["--keep"] if how == "keep" else ["--db", f"sqlite:///{tmp_path / 'mine.db'}"]
     finished, _ = demo(*args, cwd=tmp_path)
     assert finished.returncode == 0, finished.stderr
-    url = finished.stdout.rsplit("The data is in ", 1)[1].strip()
+    url = finished.stdout.rsplit("The data is in ", 1)[1].split(" (workspace ")[0]
     path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT count(*) FROM pairings").fetchone() == (1,)
         sent = connection.execute("SELECT count(*) FROM deliveries WHERE state = 'sent'")
         assert sent.fetchone()[0] >= 10
+
+
+def test_the_story_can_be_told_twice_into_one_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'mine.db'}"
+    for _ in range(2):
+        finished, _ = demo("--db", url, cwd=tmp_path)
+        assert finished.returncode == 0, finished.stderr
+        assert "your database (sqlite:///" in finished.stdout
+        assert "a temporary database" not in finished.stdout
+    with sqlite3.connect(tmp_path / "mine.db") as connection:
+        teams = connection.execute("SELECT count(DISTINCT team_id) FROM pairings").fetchone()
+        assert teams == (2,)  # each telling is a workspace of its own
+
+
+@pytest.mark.postgres
+def test_the_database_password_is_never_shown(tmp_path: Path, empty_postgres_url: str) -> None:
+    finished, _ = demo("--db", empty_postgres_url, cwd=tmp_path)
+    assert finished.returncode == 0, finished.stderr
+    password = make_url(empty_postgres_url).password
+    assert password
+    assert f":{password}@" not in finished.stdout + finished.stderr
+    assert ":***@" in finished.stdout
+    assert "Warning" not in finished.stderr

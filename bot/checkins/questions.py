@@ -33,7 +33,7 @@ class Question:
     mood: bool = False  # answered with 1 to 5, or not at all (never imputed)
 
 
-OPEN = Question("open", "This time is for us to talk. What's on your mind?")
+OPEN = Question("open", "What's on your mind?")
 MOOD = Question("mood", "How have you been feeling about work lately? (1 = awful, 5 = great)", True)
 
 MEMBER_QUESTIONS = (

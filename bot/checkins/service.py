@@ -34,6 +34,7 @@ from bot.people import service as preferences
 from bot.people.service import (
     MAX_PROMPT_LEAD,
     SECOND_NUDGE_GAP,
+    TIME_TO_ANSWER,
     Preferences,
     Timeline,
     WorkingHours,
@@ -51,9 +52,10 @@ def nudge_times(
     starts_at: datetime, *, timeline: Timeline, hours: WorkingHours, tz: tzinfo
 ) -> list[datetime]:
     """When to nudge someone who has not answered. Each nudge goes at its lead time before
-    the meeting if that is in their working hours; otherwise at the latest working minute
-    after the prompt and before the next nudge (or, for the last, an hour before the agenda,
-    so there is time to answer); if there is none, not at all. Two nudges that would come
+    the meeting if that is in their working hours; otherwise at the latest working time after
+    the prompt and before the next nudge (or, for the last, an hour before the agenda, so there
+    is time to answer) that leaves an hour of their working day (17:00 for a day that ends at
+    18:00), or else its last minute; if there is none, not at all. Two nudges that would come
     within an hour of each other are one."""
     earliest = starts_at - timeline.prompt_lead
     leads = timeline.nudge_leads()
@@ -65,7 +67,8 @@ def nudge_times(
         at = (
             wanted
             if hours.contains(wanted, tz) and wanted <= latest
-            else hours.latest_between(earliest, latest, tz)
+            else hours.latest_between(earliest, latest, tz, room=TIME_TO_ANSWER)
+            or hours.latest_between(earliest, latest, tz)
         )
         if at is not None and all(abs(at - other) >= SECOND_NUDGE_GAP for other in chosen):
             chosen.append(at)

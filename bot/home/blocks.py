@@ -16,6 +16,7 @@ from bot.slack.views import (
     button,
     cadence,
     date_token,
+    day_words,
     list_sections,
     section,
     text_blocks,
@@ -132,7 +133,7 @@ def home_view(facts: HomeFacts) -> dict[str, Any]:
     if facts.items:
         blocks += [{"type": "divider"}, *section("*Your action items*")]
         for item in facts.items[:ITEMS_SHOWN]:
-            due = f" (by {item.due:%d %b})" if item.due else ""
+            due = f" (due {day_words(item.due)})" if item.due else ""
             block = text_blocks(f"With <@{item.other_id}>{due}: ", item.text[:2000])[0]
             block["accessory"] = button(Action.ACTION_DONE, "Done", item.item_id)
             blocks.append(block)

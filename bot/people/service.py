@@ -58,14 +58,22 @@ class WorkingHours:
             day += timedelta(days=1)
         return datetime.combine(day, self.start, tzinfo=tz).astimezone(UTC)
 
-    def latest_between(self, earliest: datetime, latest: datetime, tz: tzinfo) -> datetime | None:
-        """The last working minute in [earliest, latest], or None if there is none."""
+    def latest_between(
+        self,
+        earliest: datetime,
+        latest: datetime,
+        tz: tzinfo,
+        *,
+        room: timedelta = timedelta(minutes=1),
+    ) -> datetime | None:
+        """The last working time in [earliest, latest] that leaves `room` of that working day
+        (by default its last minute), or None if there is none."""
         day = latest.astimezone(tz).date()
         while day >= earliest.astimezone(tz).date():
             if day.weekday() in self.days:
                 opens = datetime.combine(day, self.start, tzinfo=tz).astimezone(UTC)
                 closes = datetime.combine(day, self.end, tzinfo=tz).astimezone(UTC)
-                last = min(closes - timedelta(minutes=1), latest)
+                last = min(closes - room, latest)
                 if last >= max(opens, earliest):
                     return last
             day -= timedelta(days=1)

@@ -76,6 +76,12 @@ def help_blocks(*, not_understood: str | None = None) -> list[Block]:
 MEETING_TIME = "{date_long} at {time}"
 
 
+def day_words(day: date) -> str:
+    """A calendar date (a due date, an away day), as Slack's `{date_short}` draws one: "Dec 1,
+    2026". A day has no time and no zone, so it is words, not a token."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
 def date_token(moment: datetime, fmt: str = MEETING_TIME) -> str:
     """Slack shows `<!date^…>` in each reader's own timezone, in their 12- or 24-hour clock.
     The fallback, for clients that cannot draw it, is in UTC."""
@@ -642,7 +648,7 @@ def items_blocks(items: list[tuple[int, str, str, str | None]]) -> list[Block]:
     """Open action items, each with a Done button: (id, owner id, text, due date or None)."""
     blocks = section("*Open action items*") if items else []
     for item_id, owner, text, due in items[:10]:
-        by = f" (by {due})" if due else ""
+        by = f" (due {day_words(date.fromisoformat(due))})" if due else ""
         block = text_blocks(f"<@{owner}>{by}: ", text)[0]
         block["accessory"] = button(Action.ACTION_DONE, "Done", item_id)
         blocks.append(block)

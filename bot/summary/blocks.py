@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from bot.models import MeetingStatus
 from bot.slack.mrkdwn import escape
-from bot.slack.views import Block, date_token, list_sections
+from bot.slack.views import Block, date_token, day_words, list_sections
 from bot.summary.service import ItemFacts, MeetingFacts, PersonWeek, Summary
 
 PEOPLE_SHOWN = 25
@@ -113,7 +113,7 @@ def _items(rows: Iterable[tuple[str, ItemFacts, bool]]) -> Iterable[str]:
     for owner, item, late in rows:
         text = item.text
         short = text if len(text) <= ITEM_CHARACTERS else text[: ITEM_CHARACTERS - 1] + "…"
-        when = f" (due {item.due:%d %b}{', overdue' if late else ''})" if item.due else ""
+        when = f" (due {day_words(item.due)}{', overdue' if late else ''})" if item.due else ""
         lead = f"<@{owner}>: " if owner != owner_before else "    "
         owner_before = owner
         yield f"• {lead}{escape(short)}{when}"

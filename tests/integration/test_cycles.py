@@ -75,9 +75,9 @@ def test_two_full_cycles(
     assert at(FIRST - timedelta(hours=24)) == 2
     with freeze_time(FIRST - timedelta(hours=10)):
         answer(pair, simulator, BART, prompt_of(simulator, BART), open="My promotion path")
-    # Ada has not answered: nudged at 17:59 in New York, the last working minute that leaves
-    # her time before the agenda.
-    assert at(FIRST - timedelta(hours=16, minutes=1)) == 1
+    # Ada has not answered: nudged at 17:00 in New York, an hour before the end of her working
+    # day (her 06:00 is too early, and the agenda is at 09:00).
+    assert at(FIRST - timedelta(hours=17)) == 1
     assert at(FIRST - timedelta(hours=4)) == 0  # Bart answered: no nudge for him
     assert at(FIRST - timedelta(hours=1)) == 2  # two agendas
     assert "My promotion path" in json.dumps(thread_replies(simulator, ADA, "agenda")[0])
@@ -223,7 +223,7 @@ def test_we_did_not_meet_marks_the_meeting_missed_and_items_carry_over(
     assert statuses[0] is MeetingStatus.MISSED
     # The next meeting is still the second of the pair: a missed one does not count.
     outbox.run_pass(FIRST + WEEK - timedelta(hours=24))
-    assert "This time is for us to talk" in text_of(prompt_of(simulator, BART)["blocks"])
+    assert "What's on your mind?" in text_of(prompt_of(simulator, BART)["blocks"])
 
 
 def test_meetings_of_a_paused_1_1_are_not_held(

@@ -161,7 +161,7 @@ def test_someone_s_working_hours_move_their_nudge(
         nudge = session.scalars(
             select(Delivery).where(Delivery.kind == "nudge", Delivery.recipient == BART)
         ).one()
-    assert nudge.due_at == FIRST - timedelta(hours=5, minutes=1)  # Tuesday 10:59 in Warsaw
+    assert nudge.due_at == FIRST - timedelta(hours=6)  # Tuesday 10:00 in Warsaw: an hour left
     assert len(thread_replies(simulator, BART, "prompt")) == 1
 
 

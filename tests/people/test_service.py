@@ -42,7 +42,7 @@ def test_two_nudges_that_would_fall_together_are_one() -> None:
     times = nudge_times(starts, timeline=timeline, hours=WorkingHours(), tz=WARSAW)
     assert [local(t, WARSAW) for t in times] == ["Tue 2026-11-24 12:00"]
     times = nudge_times(starts, timeline=timeline, hours=WorkingHours(), tz=NEW_YORK)
-    assert [local(t, NEW_YORK) for t in times] == ["Mon 2026-11-23 17:59"]
+    assert [local(t, NEW_YORK) for t in times] == ["Mon 2026-11-23 17:00"]
 
 
 def test_the_last_nudge_leaves_an_hour_to_answer_before_the_agenda() -> None:
@@ -50,6 +50,15 @@ def test_the_last_nudge_leaves_an_hour_to_answer_before_the_agenda() -> None:
     early = WorkingHours(start=time(7), end=time(18))  # Ada starts at 07:00 in New York
     times = nudge_times(starts, timeline=Timeline(), hours=early, tz=NEW_YORK)
     assert [local(t, NEW_YORK) for t in times] == ["Tue 2026-11-24 08:00"]
+
+
+def test_a_moved_nudge_leaves_an_hour_of_the_day_or_comes_at_its_last_minute() -> None:
+    starts = utc("2026-11-24T15:00Z")  # Tuesday 10:00 in New York: 06:00 is too early
+    late_prompt = Timeline(prompt_lead=timedelta(hours=16, minutes=40))  # Monday 17:20
+    times = nudge_times(starts, timeline=Timeline(), hours=WorkingHours(), tz=NEW_YORK)
+    assert [local(t, NEW_YORK) for t in times] == ["Mon 2026-11-23 17:00"]
+    times = nudge_times(starts, timeline=late_prompt, hours=WorkingHours(), tz=NEW_YORK)
+    assert [local(t, NEW_YORK) for t in times] == ["Mon 2026-11-23 17:59"]
 
 
 def test_no_nudges_and_days_off() -> None:
