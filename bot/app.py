@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from slack_bolt import App
@@ -15,6 +16,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 
 from bot import crypto, models
 from bot.clock import Clock, SystemClock
@@ -122,3 +126,10 @@ def _oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
             table_name=models.OAUTH_STATES_TABLE,
         ),
     )
+
+
+def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
+    """The Socket Mode handler `run --socket` connects with (see `bot.socket_mode`)."""
+    from bot.socket_mode import Handler
+
+    return Handler(app, app_token)

@@ -1,5 +1,6 @@
 """Slack's side of the conversation: correctly signed requests to the app, shaped as Slack
-shapes slash commands, interactivity payloads and Events API envelopes."""
+shapes slash commands, interactivity payloads and Events API envelopes; or, over Socket Mode,
+the same payloads in Socket Mode's envelopes (`SlackClient.over_socket`)."""
 
 from __future__ import annotations
 
@@ -47,8 +48,14 @@ def typed(text: str) -> str:
     )
 
 
+# What a Socket Mode envelope that got no ack within Slack's 3 s looks like here, in the
+# place of an HTTP status (Slack treats both alike: the request was not received).
+NO_ACK = 504
+
+
 class SlackClient:
-    """Posts to the app at `app_url` (its `/slack/events`) as Slack would."""
+    """Posts to the app at `app_url` (its `/slack/events`) as Slack would; `over_socket`
+    sends the same payloads over the simulator's Socket Mode connection instead."""
 
     def __init__(
         self,
@@ -57,7 +64,9 @@ class SlackClient:
         signing_secret: str = SIGNING_SECRET,
         *,
         workspace: Workspace | None = None,
+        socket: bool = False,
     ) -> None:
+        self.socket = socket
         self.app_url = app_url
         self.simulator = simulator
         self.workspace = workspace or simulator.workspace
@@ -95,6 +104,19 @@ class SlackClient:
     def post_form(self, fields: dict[str, str], **kw: Any) -> Response:
         return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kw)
 
+    @classmethod
+    def over_socket(cls, simulator: SlackSimulator, **kw: Any) -> SlackClient:
+        return cls("", simulator, socket=True, **kw)
+
+    def _envelope(self, kind: str, payload: dict[str, Any], **kw: Any) -> Response:
+        """One Socket Mode envelope and its ack, as a Response: 200 with the ack's payload (a
+        view_submission's `response_action`, say) as the body, or NO_ACK."""
+        ack = self.simulator.socket_mode.deliver(kind, payload, **kw)
+        if ack is None:
+            return Response(NO_ACK, {}, b"")
+        body = json.dumps(ack.payload).encode() if ack.payload else b""
+        return Response(200, {"Content-Type": "application/json"}, body)
+
     # -- what Slack sends --------------------------------------------------------------------
 
     def slash_command(
@@ -125,6 +147,8 @@ class SlackClient:
         }
         if ws.enterprise_id:
             fields["enterprise_id"] = ws.enterprise_id
+        if self.socket:
+            return self._envelope("slash_commands", fields)
         return self.post_form(fields, **kw)
 
     def command(self, user_id: str, text: str = "", *, wait: float = 0.0, **kw: Any) -> dict:
@@ -136,6 +160,8 @@ class SlackClient:
         return self.simulator.response_to(url, wait=wait) or {}
 
     def interaction(self, payload: dict[str, Any], **kw: Any) -> Response:
+        if self.socket:
+            return self._envelope("interactive", payload)
         return self.post_form({"payload": json.dumps(payload)}, **kw)
 
     def block_action(
@@ -238,6 +264,10 @@ class SlackClient:
             "is_ext_shared_channel": False,
         }
         headers = dict(kw.pop("headers", None) or {})
+        if self.socket:
+            retry = int(headers.get("X-Slack-Retry-Num", retry_num or 0))
+            reason = retry_reason if retry else ""
+            return self._envelope("events_api", envelope, retry_attempt=retry, retry_reason=reason)
         if retry_num is not None:
             headers["X-Slack-Retry-Num"] = str(retry_num)
             headers["X-Slack-Retry-Reason"] = retry_reason

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.simulator import blockkit
+from bot.simulator.socket_mode import SocketModeServer
 from bot.slack import manifest
 
 BOT_TOKEN = "xoxb-simulated-bot-token"
@@ -194,6 +196,7 @@ class SlackSimulator:
         self._server: ThreadingHTTPServer | None = None
         self._tokens: dict[str, Workspace] = {BOT_TOKEN: self.workspace}
         self._buckets: dict[tuple[str, str], _Bucket] = {}
+        self._socket_mode: SocketModeServer | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -206,7 +209,18 @@ class SlackSimulator:
         ).start()
         return self
 
+    @property
+    def socket_mode(self) -> SocketModeServer:
+        """The Socket Mode endpoint, opened the first time the app asks for its URL."""
+        with self._lock:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeServer(self.workspace.app_id)
+            return self._socket_mode
+
     def stop(self) -> None:
+        if self._socket_mode is not None:
+            self._socket_mode.stop()
+            self._socket_mode = None
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -250,7 +264,8 @@ class SlackSimulator:
         return code
 
     def issue_trigger_id(self, user_id: str) -> str:
-        trigger = f"{next(self._ids)}.{int(time.time())}.simulated"
+        # Slack's look ("13345224609.738474920.8088930838d88f008e0"), unique across runs.
+        trigger = f"{next(self._ids)}.{int(time.time())}.{secrets.token_hex(10)}"
         self._triggers[trigger] = (time.monotonic() + TRIGGER_SECONDS, user_id)
         return trigger
 
@@ -365,7 +380,9 @@ class SlackSimulator:
         handler = _METHODS.get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
-        if method in ("oauth.v2.access", "apps.connections.open"):
+        if method == "apps.connections.open":  # the app-level token, not a workspace's
+            return handler(self, args, token)
+        if method == "oauth.v2.access":
             return handler(self, args, None)
         if token is None:
             return {"ok": False, "error": "not_authed"}
@@ -688,9 +705,13 @@ def _oauth_access(sim: SlackSimulator, args: dict, _ws: None) -> dict[str, Any]:
     }
 
 
-def _connections_open(_sim: SlackSimulator, _args: dict, _ws: None) -> dict[str, Any]:
-    # Socket Mode needs a WebSocket server, which the simulator does not offer.
-    return {"ok": False, "error": "not_allowed_token_type"}
+def _connections_open(sim: SlackSimulator, _args: dict, token: str | None) -> dict[str, Any]:
+    """Socket Mode's URL, for the app-level token (docs.slack.dev's apps.connections.open)."""
+    if token in sim.revoked:
+        return {"ok": False, "error": "token_revoked"}
+    if token != APP_TOKEN:
+        return {"ok": False, "error": "invalid_auth" if token else "not_authed"}
+    return {"ok": True, "url": sim.socket_mode.new_url()}
 
 
 _Method = Callable[[SlackSimulator, dict, Any], dict[str, Any]]
