@@ -70,13 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     demo = command(
         "demo",
         "the whole product against a simulated Slack, with no account or tokens",
-        "Runs the real app over HTTP against a built-in Slack simulator with a simulated "
-        "clock, and prints every message as its reader sees it.",
+        "Runs the real app over HTTP (or Socket Mode) against a built-in Slack simulator with "
+        "a simulated clock, and prints every message as its reader sees it.",
     )
     demo.add_argument(
         "--db", metavar="URL", help="a database to keep the story in (default: a temporary SQLite)"
     )
     demo.add_argument("--keep", action="store_true", help="keep the temporary database")
+    demo.add_argument(
+        "--socket", action="store_true", help="Slack and the app talk over Socket Mode, not HTTP"
+    )
     demo.set_defaults(handler=_demo)
 
     migrate = command(
@@ -343,7 +346,7 @@ def _demo(args: argparse.Namespace) -> int:
     from bot.config import normalize_database_url
 
     url = normalize_database_url(args.db) if args.db else None
-    return demo.run(sys.stdout, database_url=url, keep=args.keep)
+    return demo.run(sys.stdout, database_url=url, keep=args.keep, socket=args.socket)
 
 
 def _doctor(_args: argparse.Namespace) -> int:

@@ -14,21 +14,31 @@ import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from slack_bolt import App
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from bot import db, web
-from bot.app import create_app, make_outbox
+from bot.app import create_app, make_outbox, socket_mode_handler
 from bot.clock import SimulatedClock
 from bot.config import Settings
 from bot.delivery import housekeeping
 from bot.delivery.outbox import Outbox
-from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator, Workspace
+from bot.simulator import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    SlackClient,
+    SlackSimulator,
+    Workspace,
+)
 from bot.simulator.render import Reader, wrap
 from bot.simulator.webapi import Call
 from bot.slack.ids import Action
@@ -287,10 +297,13 @@ def story(s: Story) -> None:
     s.open_home(ADA)
 
 
-def run(out: TextIO, *, database_url: str | None = None, keep: bool = False) -> int:
+def run(
+    out: TextIO, *, database_url: str | None = None, keep: bool = False, socket: bool = False
+) -> int:
     """Tell the story; returns the exit code. The temporary database is removed unless
     `keep` (or `database_url` names one of your own, which is never removed). In a database
-    of your own, each telling is a workspace of its own, so that it can be told again."""
+    of your own, each telling is a workspace of its own, so that it can be told again. With
+    `socket`, Slack and the app talk over Socket Mode instead of HTTP."""
     started = time.monotonic()
     folder = tempfile.mkdtemp(prefix="oneonone-demo-")
     url = database_url or f"sqlite:///{folder}/demo.db"
@@ -307,18 +320,19 @@ def run(out: TextIO, *, database_url: str | None = None, keep: bool = False) -> 
             bot_token=BOT_TOKEN,
             signing_secret=SIGNING_SECRET,
             api_url=simulator.api_url,
+            app_token=APP_TOKEN if socket else None,
         )
         engine = db.make_engine(url)
         db.migrate(engine)
         app = create_app(settings, engine=engine, process_before_response=True, clock=clock)
         outbox = make_outbox(settings, engine, clock)
+        transport = "Socket Mode" if socket else "HTTP"
         try:
-            with web.serving_in_background(web.wsgi_app(app, engine, SIGNING_SECRET)) as base:
-                slack = SlackClient(base + web.EVENTS_PATH, simulator)
+            with _connected(app, engine, simulator, socket=socket) as slack:
                 s = Story(out, simulator, slack, outbox, engine, clock, run=run)
                 print(
-                    f"oneonone demo: the real app over HTTP, a simulated Slack, {where} and a "
-                    "simulated clock.",
+                    f"oneonone demo: the real app over {transport}, a simulated Slack, {where} "
+                    "and a simulated clock.",
                     file=out,
                 )
                 story(s)
@@ -335,3 +349,22 @@ def run(out: TextIO, *, database_url: str | None = None, keep: bool = False) -> 
     else:
         shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+@contextmanager
+def _connected(
+    app: App, engine: Engine, simulator: SlackSimulator, *, socket: bool
+) -> Iterator[SlackClient]:
+    """Slack's side, talking to the app: over HTTP to the production server on loopback, or
+    over Socket Mode to the handler `run --socket` uses."""
+    if not socket:
+        with web.serving_in_background(web.wsgi_app(app, engine, SIGNING_SECRET)) as base:
+            yield SlackClient(base + web.EVENTS_PATH, simulator)
+        return
+    handler = socket_mode_handler(app, APP_TOKEN)
+    handler.connect()
+    try:
+        simulator.socket_mode.wait_for_connections(1)
+        yield SlackClient.over_socket(simulator)
+    finally:
+        handler.close()

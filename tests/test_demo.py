@@ -127,3 +127,14 @@ def test_the_database_password_is_never_shown(tmp_path: Path, empty_postgres_url
     assert f":{password}@" not in finished.stdout + finished.stderr
     assert ":***@" in finished.stdout
     assert "Warning" not in finished.stderr
+
+
+def test_the_same_story_over_socket_mode(tmp_path: Path) -> None:
+    over_http, _ = demo(cwd=tmp_path)
+    over_socket, seconds = demo("--socket", cwd=tmp_path)
+    assert over_socket.returncode == 0, over_socket.stderr
+    assert seconds < 20
+    first, *story, _ = over_socket.stdout.splitlines()
+    assert "the real app over Socket Mode" in first
+    assert story == over_http.stdout.splitlines()[1:-1]
+    assert "Traceback" not in over_socket.stderr
