@@ -276,15 +276,19 @@ def _run(args: argparse.Namespace) -> int:
     background = None
     if not args.no_scheduler:
         background = scheduler.start(engine, make_outbox(settings, engine))
-    socket_mode = None
-    try:
+    socket_mode: list[SocketModeHandler] = []
+
+    def connect() -> None:  # once SIGTERM is ours to handle, so that it always drains
         if transport == "socket":
-            socket_mode = _connect_socket_mode(app, settings)
+            socket_mode.append(_connect_socket_mode(app, settings))
+
+    try:
         # In Socket Mode the HTTP server still answers /healthz (and the OAuth pages).
-        web.serve(web.wsgi_app(app, engine, settings.signing_secret), host=args.host, port=port)
+        wsgi = web.wsgi_app(app, engine, settings.signing_secret)
+        web.serve(wsgi, host=args.host, port=port, on_start=connect)
     finally:
-        if socket_mode is not None:
-            socket_mode.close()
+        for handler in socket_mode:
+            handler.close()
         if background is not None:
             background.shutdown(wait=True)
         engine.dispose()

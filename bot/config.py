@@ -44,6 +44,7 @@ class Settings:
     encryption_key: str | None = None
     log_level: str = "INFO"
     port: int = DEFAULT_PORT
+    public_url: str | None = None  # where people's browsers and calendars reach `run`
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -86,6 +87,7 @@ class Settings:
             encryption_key=get("ONEONONE_ENCRYPTION_KEY"),
             log_level=checked("LOG_LEVEL", _check_log_level, "INFO"),
             port=checked("PORT", _check_port, DEFAULT_PORT),
+            public_url=checked("ONEONONE_PUBLIC_URL", _check_public_url, None),
         )
         for name, problem in settings._problems():
             problems.setdefault(name, problem)
@@ -181,6 +183,16 @@ def _token_problem(variable: str, token: str) -> str:
     kind = next((k for p, k in _TOKEN_KINDS.items() if token.startswith(p)), None)
     found = f"holds {kind} ({token[:5]}…)" if kind else "does not look like a Slack token"
     return f"{variable} {found}: set it to {what}, which starts with {prefix}"
+
+
+def _check_public_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"ONEONONE_PUBLIC_URL is {text[:80]!r}: use the https address where `oneonone run` "
+            "is reached, such as https://oneonone.example.com"
+        )
+    return text.rstrip("/")
 
 
 def _check_log_level(text: str) -> str:

@@ -216,6 +216,10 @@ class Pairing(Base):
     # The two people's ids in order, while the 1:1 is open (invited, active or paused), and
     # NULL once it is not; written by `_keep_open_pair` whenever the row is.
     open_pair: Mapped[str | None] = mapped_column(String(65))
+    # Its calendar event's SEQUENCE, raised (and `changed_at` set) by every change a calendar
+    # shows: accepted, skipped, rescheduled, paused, resumed, ended.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    changed_at: Mapped[datetime | None]
 
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="pairing", order_by="Meeting.starts_at"
@@ -272,6 +276,7 @@ class Profile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(100))  # as Slack last gave it, for calendars
     tz: Mapped[str | None] = mapped_column(String(64))
     away_until: Mapped[date | None]
     updated_at: Mapped[datetime]
@@ -300,6 +305,20 @@ class Profile(Base):
     # As a leader: their own question sets ([{"key", "text", "mood"}]), or None for ours.
     member_questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     leader_questions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+
+class CalendarFeed(Base):
+    """One person's private calendar subscription: only a SHA-256 of its secret is kept, so
+    the link can be checked but never shown again (a reset makes a new one)."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
 
 
 class Answer(Base):

@@ -7,6 +7,7 @@ queued is answered before the process exits.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import signal
@@ -21,10 +22,13 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from waitress import wasyncore
 from waitress.server import create_server
 
 from bot import metrics
+from bot.calendars import service as calendars
 from bot.db import reachability_problem
 
 logger = logging.getLogger(__name__)
@@ -32,6 +36,7 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
+CALENDAR_PATH = "/calendar/"  # + the person's secret + ".ics"
 KNOWN_ROUTES = frozenset(
     {EVENTS_PATH, HEALTH_PATH, METRICS_PATH, "/slack/install", "/slack/oauth_redirect"}
 )
@@ -111,11 +116,16 @@ def wsgi_app(app: App, engine: Engine, signing_secret: str | None) -> WSGIApp:
                 "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))]
             )
             return [body]
+        if path and path.startswith(CALENDAR_PATH) and path.endswith(".ics") and reading:
+            secret = path.removeprefix(CALENDAR_PATH).removesuffix(".ics")
+            return _calendar(engine, secret, environ, start_response)
         return slack(environ, start_response)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or ""
         label = path if path in KNOWN_ROUTES else "other"  # no label per URL a client invents
+        if path.startswith(CALENDAR_PATH):
+            label = CALENDAR_PATH  # never the secret
 
         def counted(status: str, headers: list, *rest: Any) -> Any:
             metrics.REQUESTS.labels(route=label, status=status.split(" ", 1)[0]).inc()
@@ -124,6 +134,47 @@ def wsgi_app(app: App, engine: Engine, signing_secret: str | None) -> WSGIApp:
         return route(environ, counted)
 
     return application
+
+
+def _calendar(
+    engine: Engine, secret: str, environ: dict[str, Any], start_response: StartResponse
+) -> list[bytes]:
+    """A person's calendar feed: 404 for a secret that opens none, 304 when the calendar
+    already has this version (`If-None-Match`), 503 while the database is out of reach."""
+    try:
+        with Session(engine) as session:
+            found = calendars.owner(session, secret)
+            body = (
+                calendars.feed(session, team_id=found.team_id, user_id=found.user_id)
+                if found is not None
+                else None
+            )
+    except SQLAlchemyError:
+        logger.warning("calendar feed: database unreachable")
+        return _plain(start_response, "503 Service Unavailable", "Try again in a minute.")
+    if body is None:
+        return _plain(start_response, "404 Not Found", "No calendar here.")
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    cache = [("ETag", etag), ("Cache-Control", "private, max-age=300")]
+    if etag in (environ.get("HTTP_IF_NONE_MATCH") or ""):
+        start_response("304 Not Modified", cache)
+        return []
+    headers = [
+        ("Content-Type", "text/calendar; charset=utf-8"),
+        ("Content-Length", str(len(body))),
+        ("Content-Disposition", 'inline; filename="1-1s.ics"'),
+        *cache,
+    ]
+    start_response("200 OK", headers)
+    return [body] if environ.get("REQUEST_METHOD") != "HEAD" else []
+
+
+def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:
+    body = text.encode()
+    start_response(
+        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
 
 
 def _health(engine: Engine, start_response: StartResponse) -> list[bytes]:
@@ -199,9 +250,12 @@ def serving_in_background(application: WSGIApp, *, host: str = "127.0.0.1") -> I
         thread.join(DRAIN_SECONDS + 5)
 
 
-def serve(application: WSGIApp, *, host: str, port: int) -> None:
+def serve(
+    application: WSGIApp, *, host: str, port: int, on_start: Callable[[], None] | None = None
+) -> None:
     """Serve until SIGTERM or SIGINT, then drain: stop accepting, finish what is in flight and
-    queued (for up to DRAIN_SECONDS), and return."""
+    queued (for up to DRAIN_SECONDS), and return. `on_start` runs once the signals are ours
+    (Socket Mode connects there, so that a SIGTERM at any moment drains it too)."""
     server = make_server(application, host=host, port=port)
     stop = threading.Event()
     previous = {
@@ -209,6 +263,8 @@ def serve(application: WSGIApp, *, host: str, port: int) -> None:
     }
     logger.info("listening on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     try:
+        if on_start is not None:
+            on_start()
         serve_until(server, stop)
     finally:
         for sig, handler in previous.items():

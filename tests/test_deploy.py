@@ -20,6 +20,7 @@ READ = {  # what bot/config.py reads, and the README's configuration table lists
     "SLACK_CLIENT_SECRET",
     "SLACK_API_URL",
     "ONEONONE_ENCRYPTION_KEY",
+    "ONEONONE_PUBLIC_URL",
     "LOG_LEVEL",
     "PORT",
 }

@@ -54,9 +54,9 @@ def away_until(session: Session, *, team_id: str, user_id: str, today: date) -> 
 
 
 def remember(session: Session, person: pairings.Person, *, team_id: str, now: datetime) -> None:
-    """Keep what Slack just told us about someone: their timezone and status."""
+    """Keep what Slack just told us about someone: their name, timezone and status."""
     row = profile(session, team_id=team_id, user_id=person.id, now=now)
-    row.tz, row.updated_at = person.tz, now
+    row.name, row.tz, row.updated_at = person.name[:100], person.tz, now
     remember_status(row, person.status)
 
 

@@ -200,6 +200,30 @@ def _rule(schedule: Schedule) -> tuple[rrule, datetime]:
     return rule, dtstart
 
 
+ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def ical_rule(schedule: Schedule) -> tuple[dict[str, object], datetime]:
+    """The cadence as an iCalendar RRULE (RFC 5545, for `icalendar.vRecur`), and its first
+    meeting as an aware time in the cadence's own zone (the event's DTSTART, which RFC 5545
+    counts as the first instance, so it must be one). Expanded in that zone, the rule gives
+    exactly `occurrences`: the same BYSETPOS and last-day clamp as `_rule`."""
+    cadence = schedule.cadence
+    rule: dict[str, object] = {"FREQ": cadence.frequency.value.upper()}
+    if cadence.interval > 1:
+        rule["INTERVAL"] = cadence.interval
+    if cadence.monthday is not None:
+        rule["BYMONTHDAY"] = list(range(min(cadence.monthday, 28), cadence.monthday + 1))
+        rule["BYSETPOS"] = [-1]
+    else:
+        rule["BYDAY"] = [ICAL_DAYS[cadence.weekday or 0]]
+        if cadence.positions:
+            rule["BYSETPOS"] = list(cadence.positions)
+    midnight = datetime.combine(schedule.start, time(0), tzinfo=cadence.tz)
+    (first,) = occurrences(schedule, after=midnight - timedelta(microseconds=1), count=1)
+    return rule, first.astimezone(cadence.tz)
+
+
 def _iter_occurrences(schedule: Schedule, after: datetime) -> Iterator[datetime]:
     zone = schedule.cadence.tz
     rule, dtstart = _rule(schedule)

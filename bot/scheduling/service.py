@@ -76,6 +76,12 @@ def accepted_subject(pairing: Pairing) -> Subject:
     return Subject("pairing", str(pairing.id), "accepted")
 
 
+def changed(pairing: Pairing, *, now: datetime) -> None:
+    """Something a calendar shows changed: its event's SEQUENCE rises (bot.calendars)."""
+    pairing.sequence = (pairing.sequence or 0) + 1
+    pairing.changed_at = now
+
+
 def schedule_of(pairing: Pairing) -> Schedule:
     return Schedule(pairing.cadence, pairing.start, pairing.minutes)
 
@@ -165,6 +171,7 @@ def accept(session: Session, *, pairing_id: int, team_id: str, user_id: str, now
         raise SchedulingError("This invitation is no longer open.")
     pairing.status = PairingStatus.ACTIVE
     pairing.accepted_at = now
+    changed(pairing, now=now)
     materialise(session, pairing, now=now)
     _plan_summary(session, pairing, now)
     return pairing, _enqueue_now(
@@ -346,18 +353,20 @@ def skip(
     if meeting is None or meeting.starts_at <= now or meeting.status is not MeetingStatus.SCHEDULED:
         raise SchedulingError("There is no upcoming meeting to skip.")
     meeting.status = MeetingStatus.SKIPPED
+    changed(pairing, now=now)
     materialise(session, pairing, now=now)
     subject = notice_subject(pairing, "skipped", meeting.id)
     return meeting, _tell(session, pairing, subject, other_of(pairing, by), now)
 
 
-def pause(session: Session, pairing: Pairing, *, by: str) -> None:
+def pause(session: Session, pairing: Pairing, *, by: str, now: datetime) -> None:
     _require_leader(pairing, by, "pause")
     if pairing.status is not PairingStatus.ACTIVE:
         raise SchedulingError(
             f"This 1:1 is {pairing.status.value}, not running, so it can't pause."
         )
     pairing.status = PairingStatus.PAUSED
+    changed(pairing, now=now)
     session.flush()
 
 
@@ -367,6 +376,7 @@ def resume(session: Session, pairing: Pairing, *, by: str, now: datetime) -> Mee
     if pairing.status is not PairingStatus.PAUSED:
         raise SchedulingError(f"This 1:1 is {pairing.status.value}, not paused.")
     pairing.status = PairingStatus.ACTIVE
+    changed(pairing, now=now)
     for meeting in pairing.meetings:
         if meeting.starts_at <= now and meeting.status is MeetingStatus.SCHEDULED:
             meeting.status = MeetingStatus.CANCELLED
@@ -383,6 +393,7 @@ def end(session: Session, pairing: Pairing, *, by: str, now: datetime) -> int:
         raise SchedulingError("This 1:1 has already ended.")
     pairing.status = PairingStatus.ENDED
     pairing.ended_at = now
+    changed(pairing, now=now)
     pairing.top_up_at = None
     for meeting in pairing.meetings:
         if meeting.starts_at > now and meeting.status is MeetingStatus.SCHEDULED:
@@ -398,6 +409,7 @@ def reschedule(
     true); the upcoming ones follow the new cadence. The person is told."""
     _require_leader(pairing, by, "reschedule")
     _set_plan(pairing, plan)
+    changed(pairing, now=now)
     for meeting in [
         m for m in pairing.meetings if m.starts_at > now and m.status is MeetingStatus.SCHEDULED
     ]:

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.calendars import service as calendars
 from bot.deps import Deps
 from bot.notes import service as notes
 from bot.people import blocks as settings_views
@@ -231,8 +232,8 @@ def _skip(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> 
 
 
 def _pause(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
-    def change(session: Session, pairing: pairings.Pairing, _now: datetime, _: str):
-        pairings.pause(session, pairing, by=command["user_id"])
+    def change(session: Session, pairing: pairings.Pairing, now: datetime, _: str):
+        pairings.pause(session, pairing, by=command["user_id"], now=now)
         return (
             f"Paused your 1:1 with <@{pairing.member_id}>: nothing is sent for it until you "
             f"`{COMMAND} resume` it.",
@@ -359,6 +360,30 @@ def _summary(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str
     return message.blocks or [], None
 
 
+def _calendar(deps: Deps, command: dict[str, Any], _client: WebClient, rest: str) -> Answer:
+    """Your private calendar link (once), or a new one that stops the old (`reset`)."""
+    if rest.lower() not in ("", "reset"):
+        return help_blocks(not_understood=payloads.unescape(f"calendar {rest}")), None
+    base = deps.settings.public_url
+    if base is None:
+        return views.done_blocks(
+            "Calendar links need the app's public https address, and this one has none set "
+            "(the operator sets ONEONONE_PUBLIC_URL)."
+        ), None
+    now, team_id, user_id = deps.clock.now(), command["team_id"], command["user_id"]
+    with Session(deps.engine) as session, session.begin():
+        if rest.lower() == "reset":
+            secret = calendars.reset(session, team_id=team_id, user_id=user_id, now=now)
+        else:
+            secret = calendars.new_link(session, team_id=team_id, user_id=user_id, now=now)
+    if secret is None:
+        return views.done_blocks(
+            "You already have a calendar link. I keep only a fingerprint of it, so I can't "
+            f"show it again: `{COMMAND} calendar reset` makes a new one and stops the old."
+        ), None
+    return views.calendar_blocks(f"{base}/calendar/{secret}.ics", reset=rest != ""), None
+
+
 def _open_settings(deps: Deps, client: WebClient, command: dict[str, Any], form: Any) -> None:
     home.open_settings(
         deps,
@@ -398,6 +423,7 @@ HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = 
     "questions": _questions,
     "summary": _summary,
     "settings": _settings,
+    "calendar": _calendar,
 }
 
 

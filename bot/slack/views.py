@@ -41,6 +41,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("settings", "when questions, reminders and agendas go out; your hours; your summary"),
     ("away until 2026-12-24", "no prompts or nudges until then"),
     ("summary", "your weekly summary, now"),
+    ("calendar", "your 1:1s in your own calendar (`calendar reset` for a new link)"),
     ("help", "this message"),
 )
 
@@ -267,6 +268,38 @@ def cancel_confirm_blocks(pairing_id: int, other_id: str) -> list[Block]:
 
 def done_blocks(text: str) -> list[Block]:
     return section(text)
+
+
+def calendar_blocks(url: str, *, reset: bool) -> list[Block]:
+    """The private link (shown once, to its owner only) and how to subscribe with it."""
+    first = (
+        "Your new calendar link (the old one no longer works):"
+        if reset
+        else ("Your private calendar link: every 1:1 you're in, kept up to date as they change.")
+    )
+    steps = "\n".join(
+        (
+            "• *Google Calendar*: Other calendars → + → From URL, and paste it.",
+            "• *Outlook*: Add calendar → Subscribe from web, and paste it.",
+            "• *Apple Calendar*: File → New Calendar Subscription, and paste it.",
+        )
+    )
+    return [
+        *section(first),
+        *section(f"```{url}```"),
+        *section(steps),
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": "Anyone with this link sees when your 1:1s are and with whom "
+                    f"(never what is said in them). Keep it to yourself; `{COMMAND} calendar "
+                    "reset` stops it.",
+                }
+            ],
+        },
+    ]
 
 
 SNOOZE_CHOICES = (("1h", "In an hour"), ("3h", "In 3 hours"), ("morning", "Tomorrow morning"))

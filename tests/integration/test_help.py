@@ -77,3 +77,10 @@ def test_every_command_of_the_help_is_answered(slack: SlackClient) -> None:
 
 def test_a_summary_with_no_1_1s_says_how_to_start(slack: SlackClient) -> None:
     assert "nothing to sum up" in all_text(answer_of(slack, "summary"))
+
+
+def test_calendar_links_need_a_public_address(slack: SlackClient) -> None:
+    """Without ONEONONE_PUBLIC_URL (Socket Mode, say) there is no link to give: it says why."""
+    answer = slack.command("UBART000001", "calendar")
+    assert "ONEONONE_PUBLIC_URL" in str(answer)
+    assert "/calendar/" not in str(answer)
