@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from slack_bolt import App
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -16,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
@@ -23,9 +26,11 @@ if TYPE_CHECKING:
 from bot import crypto, models
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery.housekeeping import Chore
 from bot.delivery.outbox import Outbox
 from bot.deps import Deps
 from bot.installations import bot_tokens, installation_store
+from bot.privacy import service as privacy
 from bot.slack import manifest, messages, register_listeners
 
 INSTALL_PATH = "/slack/install"
@@ -120,12 +125,39 @@ def _oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
         # GovSlack and proxies: the authorize page lives beside the Web API.
         authorization_url=urljoin(settings.api_url, "../oauth/v2/authorize"),
         installation_store=installation_store(settings, engine),
+        callback_options=CallbackOptions(
+            success=lambda args: _installed(engine, args), failure=_install_failed
+        ),
         state_store=SQLAlchemyOAuthStateStore(
             expiration_seconds=OAUTH_STATE_SECONDS,
             engine=engine,
             table_name=models.OAUTH_STATES_TABLE,
         ),
     )
+
+
+def _installed(engine: Engine, args: SuccessArgs) -> BoltResponse:
+    """Installed (again): a pending deletion of the workspace's data is cancelled, then
+    Bolt's own page."""
+    team_id = args.installation.team_id
+    if team_id:
+        with Session(engine) as session, session.begin():
+            privacy.installed(session, team_id=team_id)
+    return args.default.success(args)
+
+
+def _install_failed(args: FailureArgs) -> BoltResponse:
+    return args.default.failure(args)
+
+
+def make_chores(settings: Settings) -> list[Chore]:
+    """The features' part of the daily housekeeping: ONEONONE_RETENTION_DAYS, and the data
+    of workspaces whose grace period after uninstalling is over."""
+    chores: list[Chore] = [privacy.remove_uninstalled]
+    if settings.retention_days is not None:
+        days = settings.retention_days
+        chores.append(lambda session, now: privacy.expire(session, now, days=days))
+    return chores
 
 
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
 
 from bot import db, doctor
 from bot.clock import SystemClock
@@ -257,8 +258,9 @@ def _migrate(_args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from bot import web
-    from bot.app import create_app, make_outbox
+    from bot.app import create_app, make_chores, make_outbox
     from bot.delivery import scheduler
+    from bot.privacy import service as privacy
 
     settings = _settings()
     transport: Transport = args.transport or settings.default_transport()
@@ -270,12 +272,15 @@ def _run(args: argparse.Namespace) -> int:
         )
     engine = _migrated_engine(settings)
     if settings.bot_token:
-        _require_valid_token(settings)
+        team_id = _require_valid_token(settings)
+        with Session(engine) as session, session.begin():  # installed: nothing to delete
+            privacy.installed(session, team_id=team_id)
     app = create_app(settings, engine=engine)
 
     background = None
     if not args.no_scheduler:
-        background = scheduler.start(engine, make_outbox(settings, engine))
+        outbox = make_outbox(settings, engine)
+        background = scheduler.start(engine, outbox, make_chores(settings))
     socket_mode: list[SocketModeHandler] = []
 
     def connect() -> None:  # once SIGTERM is ours to handle, so that it always drains
@@ -295,11 +300,12 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _require_valid_token(settings: Settings) -> None:
+def _require_valid_token(settings: Settings) -> str:
+    """The workspace SLACK_BOT_TOKEN is for, once Slack accepts it."""
     from bot.app import make_client
 
     try:
-        make_client(settings, settings.bot_token).auth_test()
+        return str(make_client(settings, settings.bot_token).auth_test()["team_id"])
     except SlackApiError as error:
         raise ConfigError(
             f"SLACK_BOT_TOKEN was refused by Slack ({error.response.get('error')}): reinstall "
@@ -329,7 +335,7 @@ def _connect_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
 
 
 def _tick(args: argparse.Namespace) -> int:
-    from bot.app import make_outbox
+    from bot.app import make_chores, make_outbox
     from bot.delivery import housekeeping
 
     settings = _settings()
@@ -338,7 +344,7 @@ def _tick(args: argparse.Namespace) -> int:
     engine = _migrated_engine(settings)
     try:
         report = make_outbox(settings, engine).run_pass(now, budget=args.budget)
-        housekeeping.run(engine, now=now)
+        housekeeping.run(engine, now=now, chores=make_chores(settings))
     finally:
         engine.dispose()
     print(f"{now.isoformat()}: {report}")

@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_DATABASE_URL = "sqlite:///oneonone.db"
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+DEFAULT_UNINSTALL_GRACE_DAYS = 30
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 Transport = Literal["http", "socket"]
@@ -45,6 +46,8 @@ class Settings:
     log_level: str = "INFO"
     port: int = DEFAULT_PORT
     public_url: str | None = None  # where people's browsers and calendars reach `run`
+    retention_days: int | None = None  # what people wrote is deleted after this; None: kept
+    uninstall_grace_days: int = DEFAULT_UNINSTALL_GRACE_DAYS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,7 +76,8 @@ class Settings:
             try:
                 return check(value)
             except ConfigError as error:
-                problems[name] = str(error)
+                said = str(error)
+                problems[name] = said if said.startswith(name) else f"{name} is {said}"
                 return default
 
         settings = cls(
@@ -88,6 +92,10 @@ class Settings:
             log_level=checked("LOG_LEVEL", _check_log_level, "INFO"),
             port=checked("PORT", _check_port, DEFAULT_PORT),
             public_url=checked("ONEONONE_PUBLIC_URL", _check_public_url, None),
+            retention_days=checked("ONEONONE_RETENTION_DAYS", _days(1), None),
+            uninstall_grace_days=checked(
+                "ONEONONE_UNINSTALL_GRACE_DAYS", _days(0), DEFAULT_UNINSTALL_GRACE_DAYS
+            ),
         )
         for name, problem in settings._problems():
             problems.setdefault(name, problem)
@@ -183,6 +191,17 @@ def _token_problem(variable: str, token: str) -> str:
     kind = next((k for p, k in _TOKEN_KINDS.items() if token.startswith(p)), None)
     found = f"holds {kind} ({token[:5]}…)" if kind else "does not look like a Slack token"
     return f"{variable} {found}: set it to {what}, which starts with {prefix}"
+
+
+def _days(least: int) -> Callable[[str], int]:
+    """A check of a number of days, `least` or more (and at most a hundred years)."""
+
+    def check(text: str) -> int:
+        if not (text.isascii() and text.isdigit() and least <= int(text) <= 36500):
+            raise ConfigError(f"{text[:40]!r}: use a number of days from {least} to 36500.")
+        return int(text)
+
+    return check
 
 
 def _check_public_url(text: str) -> str:

@@ -75,7 +75,15 @@ def _settings(settings: Settings, problems: Mapping[str, str]) -> list[Check]:
     mode = "Socket Mode" if transport == "socket" else "HTTP mode"
     tenancy = "multi-workspace (OAuth)" if settings.oauth_enabled else "single workspace"
     encrypted = "answers encrypted at rest" if settings.encryption_key else "no encryption key"
-    detail = f"{mode}, {tenancy}, {encrypted}, Web API {settings.api_url}"
+    kept = (
+        f"what people write kept {settings.retention_days} days"
+        if settings.retention_days is not None
+        else "what people write kept until they delete it"
+    )
+    detail = (
+        f"{mode}, {tenancy}, {encrypted}, {kept}, an uninstalled workspace's data deleted after "
+        f"{settings.uninstall_grace_days} days, Web API {settings.api_url}"
+    )
     return [Check(True, "settings", detail)]
 
 

@@ -321,6 +321,17 @@ class CalendarFeed(Base):
     created_at: Mapped[datetime]
 
 
+class WorkspaceRemoval(Base):
+    """A workspace that uninstalled the app: all its data is deleted at `delete_after` (the
+    grace period), unless it installs the app again first."""
+
+    __tablename__ = "workspace_removals"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    uninstalled_at: Mapped[datetime]
+    delete_after: Mapped[datetime]
+
+
 class Answer(Base):
     """One person's answer to one question before one meeting. Readable by the two people of
     that 1:1 only. A mood not given is no row, never a default."""

@@ -207,7 +207,8 @@ def test_doctor_names_missing_scopes_and_refused_tokens(
     result = oneonone("doctor", cwd=tmp_path, **slack_env(simulator))
     assert result.returncode == 1
     assert (
-        "✗ scopes: missing chat:write, commands, im:history, im:write, users:read" in result.stdout
+        "✗ scopes: missing chat:write, commands, files:write, im:history, im:write, users:read"
+        in result.stdout
     )
     simulator.revoked.add(BOT_TOKEN)
     result = oneonone("doctor", cwd=tmp_path, **slack_env(simulator))

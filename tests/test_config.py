@@ -97,3 +97,14 @@ def test_socket_mode_needs_an_app_token() -> None:
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN is not set"):
         settings(SLACK_BOT_TOKEN="xoxb-1").require_slack("socket")
     settings(SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1").require_slack("socket")
+
+
+def test_retention_and_grace_are_days() -> None:
+    s = settings(ONEONONE_RETENTION_DAYS="365", ONEONONE_UNINSTALL_GRACE_DAYS="0")
+    assert (s.retention_days, s.uninstall_grace_days) == (365, 0)
+    assert (settings().retention_days, settings().uninstall_grace_days) == (None, 30)
+    for bad in ("0", "abc", "-5", "1e3", "²"):
+        with pytest.raises(ConfigError, match="ONEONONE_RETENTION_DAYS is"):
+            settings(ONEONONE_RETENTION_DAYS=bad)
+    with pytest.raises(ConfigError, match="ONEONONE_UNINSTALL_GRACE_DAYS is '-1'"):
+        settings(ONEONONE_UNINSTALL_GRACE_DAYS="-1")

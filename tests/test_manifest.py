@@ -31,6 +31,9 @@ EVENT_SCOPES = {
 }
 
 
+# slack_sdk's files_upload_v2 is these two Web API methods (and a POST to the URL given).
+UPLOAD_V2 = {"files.getUploadURLExternal", "files.completeUploadExternal"}
+
 # Slack sends these to every app, with no subscription in the manifest.
 UNSUBSCRIBED = {"app_rate_limited"}
 
@@ -73,8 +76,8 @@ class Recorder:
     def middleware(self, middleware: Any) -> Any:
         return middleware
 
-    def enable_token_revocation_listeners(self) -> None:
-        self.events |= {"app_uninstalled", "tokens_revoked"}
+    def default_tokens_revoked_event_listener(self) -> Any:
+        return None
 
 
 def registered() -> Recorder:
@@ -96,8 +99,8 @@ def called_methods() -> set[str]:
         if "simulator" in path.parts:
             continue
         source = path.read_text(encoding="utf-8")
-        for name in re.findall(r"\bclient\.([a-z]+(?:_[A-Za-z]+)+)\(", source):
-            methods.add(".".join(name.split("_")))
+        for name in re.findall(r"\bclient\.([a-z]+(?:_[A-Za-z0-9]+)+)\(", source):
+            methods |= UPLOAD_V2 if name == "files_upload_v2" else {".".join(name.split("_"))}
         if re.search(r"\bsay\(", source):
             methods.add("chat.postMessage")
     return methods

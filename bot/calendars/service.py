@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -81,6 +82,15 @@ def feed(session: Session, *, team_id: str, user_id: str) -> bytes:
         )
         .order_by(Pairing.id)
     ).all()
+    return _ical(session, team_id, pairings)
+
+
+def one(session: Session, pairing: Pairing) -> bytes:
+    """One 1:1 as an iCalendar file (the "Add to calendar" button's)."""
+    return _ical(session, pairing.team_id, [pairing])
+
+
+def _ical(session: Session, team_id: str, pairings: Sequence[Pairing]) -> bytes:
     people = {p for pairing in pairings for p in (pairing.leader_id, pairing.member_id)}
     names = dict(
         session.execute(

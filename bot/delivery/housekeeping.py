@@ -1,11 +1,17 @@
-"""Daily housekeeping: forget what is no longer needed."""
+"""Daily housekeeping: forget what is no longer needed.
+
+Its own chores are the infrastructure's (OAuth states, request ids, rate buckets); the
+features' (retention, an uninstalled workspace's data) come as `chores` from the composition
+root (`app.make_chores`), so this module imports no feature."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, or_
+from sqlalchemy.orm import Session
 
 from bot import models
 
@@ -15,10 +21,12 @@ logger = logging.getLogger(__name__)
 EVENT_MEMORY = timedelta(days=1)
 BUCKET_MEMORY = timedelta(days=1)
 
+Chore = Callable[[Session, datetime], dict[str, int]]  # what it deleted, by kind
 
-def run(engine: Engine, *, now: datetime) -> dict[str, int]:
+
+def run(engine: Engine, *, now: datetime, chores: Sequence[Chore] = ()) -> dict[str, int]:
     """Delete expired OAuth states (slack_sdk keeps naive UTC), old processed request ids and
-    rate-limit buckets idle for a day."""
+    rate-limit buckets idle for a day; then each chore, in a transaction of its own."""
     naive_utc_now = now.astimezone(UTC).replace(tzinfo=None)
     with engine.begin() as connection:
         states = connection.execute(
@@ -45,4 +53,11 @@ def run(engine: Engine, *, now: datetime) -> dict[str, int]:
         events,
         buckets,
     )
-    return {"oauth_states": states, "events": events, "rate_buckets": buckets}
+    done = {"oauth_states": states, "events": events, "rate_buckets": buckets}
+    for chore in chores:
+        with Session(engine) as session, session.begin():
+            deleted = chore(session, now)
+        if any(deleted.values()):
+            logger.info("housekeeping: deleted %s", deleted)
+        done.update(deleted)
+    return done

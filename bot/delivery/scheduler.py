@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 from datetime import UTC, timedelta
 
 from apscheduler.jobstores.base import JobLookupError
@@ -34,7 +35,9 @@ def drain(outbox: Outbox, scheduler: BackgroundScheduler) -> None:
             scheduler.modify_job("pass", next_run_time=max(due, now + timedelta(seconds=1)))
 
 
-def start(engine: Engine, outbox: Outbox) -> BackgroundScheduler:
+def start(
+    engine: Engine, outbox: Outbox, chores: Sequence[housekeeping.Chore] = ()
+) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": PASS_SECONDS},
@@ -47,7 +50,7 @@ def start(engine: Engine, outbox: Outbox) -> BackgroundScheduler:
         next_run_time=outbox.clock.now(),
     )
     scheduler.add_job(
-        lambda: housekeeping.run(engine, now=outbox.clock.now()),
+        lambda: housekeeping.run(engine, now=outbox.clock.now(), chores=chores),
         IntervalTrigger(hours=24, timezone=UTC),
         id="housekeeping",
         name="daily housekeeping",

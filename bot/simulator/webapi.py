@@ -48,6 +48,8 @@ METHOD_SCOPES: dict[str, str | None] = {
     "views.publish": None,
     "oauth.v2.access": None,
     "apps.connections.open": None,
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
 }
 
 
@@ -152,10 +154,13 @@ class _Message:
     blocks: list[dict[str, Any]] | None
     metadata: dict[str, Any] | None
     thread_ts: str | None
+    files: list[dict[str, Any]] | None = None
 
     def as_slack(self, *, with_metadata: bool) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "message", "user": self.user, "text": self.text}
         message["ts"] = self.ts
+        if self.files:
+            message["files"] = self.files
         if self.blocks is not None:
             message["blocks"] = self.blocks
         if self.thread_ts:
@@ -186,6 +191,7 @@ class SlackSimulator:
     limits: Limits | None = None
     clock: Callable[[], float] = time.monotonic  # seconds, for the limits
     inside_retry_after: list[Call] = field(default_factory=list)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # uploaded, by id
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -714,6 +720,59 @@ def _connections_open(sim: SlackSimulator, _args: dict, token: str | None) -> di
     return {"ok": True, "url": sim.socket_mode.new_url()}
 
 
+def _get_upload_url(sim: SlackSimulator, args: dict, ws: Workspace) -> dict[str, Any]:
+    """files.getUploadURLExternal: a file id and where to POST its bytes (Slack's upload v2,
+    docs.slack.dev; slack_sdk's files_upload_v2 makes the three calls)."""
+    filename, length = str(args.get("filename") or ""), str(args.get("length") or "")
+    if not filename or not length.isdigit() or int(length) <= 0:
+        return {"ok": False, "error": "invalid_arguments"}
+    file_id = f"F{next(sim._ids):010d}"
+    sim.files[file_id] = {
+        "id": file_id,
+        "name": filename,
+        "length": int(length),
+        "team": ws.team_id,
+        "content": None,
+    }
+    return {"ok": True, "upload_url": f"{sim.base_url}/upload/v1/{file_id}", "file_id": file_id}
+
+
+def _complete_upload(sim: SlackSimulator, args: dict, ws: Workspace) -> dict[str, Any]:
+    """files.completeUploadExternal: share uploaded files in `channel_id` (a message with them,
+    and `initial_comment` as its text), or keep them private without one."""
+    try:
+        listed = json.loads(str(args.get("files") or ""))
+        ids = [str(item["id"]) for item in listed]
+    except (ValueError, TypeError, KeyError):
+        return {"ok": False, "error": "invalid_arguments"}
+    found = [sim.files.get(file_id) for file_id in ids]
+    files = [f for f in found if f is not None and f["team"] == ws.team_id]
+    if not ids or len(files) != len(ids):
+        return {"ok": False, "error": "file_not_found"}
+    if any(f["content"] is None or len(f["content"]) != f["length"] for f in files):
+        return {"ok": False, "error": "file_upload_size_mismatch"}
+    titles = {str(item["id"]): item.get("title") for item in listed}
+    shown = [
+        {"id": f["id"], "name": f["name"], "title": titles[f["id"]] or f["name"]} for f in files
+    ]
+    channel = args.get("channel_id")
+    if channel:
+        target = sim._channel_for(channel)
+        if target is None or not str(channel).startswith(("C", "D", "G")):
+            return {"ok": False, "error": "channel_not_found"}
+        message = _Message(
+            sim.next_ts(),
+            ws.bot_user_id,
+            str(args.get("initial_comment") or ""),
+            None,
+            None,
+            args.get("thread_ts"),
+            files=shown,
+        )
+        sim.channels.setdefault(target, []).append(message)
+    return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shown]}
+
+
 _Method = Callable[[SlackSimulator, dict, Any], dict[str, Any]]
 _METHODS: dict[str, _Method] = {
     "auth.test": _auth_test,
@@ -731,6 +790,8 @@ _METHODS: dict[str, _Method] = {
     "views.publish": _views_publish,
     "oauth.v2.access": _oauth_access,
     "apps.connections.open": _connections_open,
+    "files.getUploadURLExternal": _get_upload_url,
+    "files.completeUploadExternal": _complete_upload,
 }
 
 
@@ -758,6 +819,14 @@ class _Handler(BaseHTTPRequestHandler):
                     return
             else:
                 args.update(parse_qsl(raw.decode()))
+        if url.path.startswith("/upload/v1/"):  # step 2 of an upload: the file's bytes
+            uploaded = self.simulator.files.get(url.path.removeprefix("/upload/v1/"))
+            if uploaded is None:
+                self._send(404, {"ok": False, "error": "not_found"})
+                return
+            uploaded["content"] = raw
+            self._send(200, {"ok": True})
+            return
         if url.path.startswith("/response/"):
             self.simulator.record_response(url.path, args)
             self._send(200, {"ok": True})

@@ -11,16 +11,18 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.calendars import service as calendars
 from bot.checkins import service as checkins
-from bot.delivery.outbox import enqueue
+from bot.delivery.outbox import enqueue, enqueue_returning_id
 from bot.deps import Deps
 from bot.home import blocks as home_views
 from bot.models import Meeting
 from bot.notes import service as notes
 from bot.people import service as preferences
+from bot.privacy import service as privacy
 from bot.scheduling import service as pairings
 from bot.scheduling.grammar import parse_schedule
-from bot.slack import home, views
+from bot.slack import files, home, views
 from bot.slack.ids import Action
 from bot.slack.mrkdwn import escape
 from bot.slack.payloads import read_id
@@ -75,6 +77,8 @@ def _meeting(session: Session, body: dict[str, Any], context: BoltContext) -> Me
 
 def register(app: App, deps: Deps) -> None:
     register_accept(app, deps)
+    register_calendar(app, deps)
+    register_forget(app, deps)
     register_end(app, deps)
     register_suggestions(app, deps)
     register_prompts(app, deps)
@@ -109,11 +113,71 @@ def register_accept(app: App, deps: Deps) -> None:
         except BUTTON_FAILURES as error:
             reply.refuse(error)
             return
-        blocks = views.accepted_blocks(people[0], first_at)
+        blocks = views.accepted_blocks(people[0], first_at, pairing_id)
         reply.say("You accepted the 1:1", replace=True, blocks=blocks)
         if notice_id is not None:
             deps.outbox.send_now([notice_id], now)
         home.publish(deps, client, (context.team_id or ""), people)
+
+
+def register_calendar(app: App, deps: Deps) -> None:
+    @app.action(Action.CALENDAR_FILE)
+    def calendar_file(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
+        """The 1:1 as an .ics file in the clicker's DM, for any calendar (Slack's file upload
+        v2), where no public address serves a subscription."""
+        ack()
+        reply = Reply(respond, client, body)
+        user_id = context.user_id or ""
+        try:
+            with Session(deps.engine) as session:
+                pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
+                if (
+                    pairing is None
+                    or pairing.team_id != (context.team_id or "")
+                    or (user_id not in (pairing.leader_id, pairing.member_id))
+                ):
+                    raise pairings.SchedulingError("This 1:1 is not yours.")
+                content, other = (
+                    calendars.one(session, pairing),
+                    pairings.other_of(pairing, user_id),
+                )
+        except BUTTON_FAILURES as error:
+            reply.refuse(error)
+            return
+        files.send(
+            client,
+            user_id,
+            content=content,
+            filename="1-1.ics",
+            title="Your 1:1, for your calendar",
+            comment=f"Your 1:1 with <@{other}>: open the file to add it to your calendar. It "
+            "holds when you meet, never what you say.",
+        )
+
+
+def register_forget(app: App, deps: Deps) -> None:
+    @app.action(Action.FORGET_ME)
+    def forget_me(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
+        """After the confirm button: what the clicker wrote, and what we keep about them, goes;
+        the other person of each 1:1 where something shared went is told, once."""
+        ack()
+        now, team_id, user_id = deps.clock.now(), context.team_id or "", context.user_id or ""
+        if not (team_id and user_id):
+            Reply(respond, client, body).refuse(ValueError("no one to forget"))
+            return
+        with Session(deps.engine) as session, session.begin():
+            planned = privacy.forget(session, team_id=team_id, user_id=user_id, now=now)
+            ids = [enqueue_returning_id(session, p, now=now) for p in planned]
+        Reply(respond, client, body).say(
+            "Done: everything you wrote here, your settings and your calendar link are deleted. "
+            "Your 1:1s themselves go on; `/oneonone cancel @person` ends one.",
+            replace=True,
+        )
+        deps.outbox.send_now([i for i in ids if i is not None], now)
 
 
 def register_end(app: App, deps: Deps) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -19,10 +20,11 @@ from bot.deps import Deps
 from bot.notes import service as notes
 from bot.people import blocks as settings_views
 from bot.people import profiles
+from bot.privacy import service as privacy
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import CadenceError, Schedule, describe_for, occurrences
 from bot.scheduling.grammar import parse_schedule
-from bot.slack import home, messages, payloads, people, views
+from bot.slack import files, home, messages, payloads, people, views
 from bot.slack.views import COMMAND, help_blocks
 
 logger = logging.getLogger(__name__)
@@ -384,6 +386,31 @@ def _calendar(deps: Deps, command: dict[str, Any], _client: WebClient, rest: str
     return views.calendar_blocks(f"{base}/calendar/{secret}.ics", reset=rest != ""), None
 
 
+def _export(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
+    """Everything you may read here, as a JSON file in your DM with the app."""
+    team_id, user_id, now = command["team_id"], command["user_id"], deps.clock.now()
+    with Session(deps.engine) as session:
+        document = privacy.export(session, team_id=team_id, user_id=user_id, now=now)
+
+    def after() -> None:
+        files.send(
+            client,
+            user_id,
+            content=json.dumps(document, indent=2, ensure_ascii=False).encode(),
+            filename=f"oneonone-export-{now:%Y-%m-%d}.json",
+            title="Your oneonone data",
+            comment="Everything you can read in oneonone, as of now. Only you see this file.",
+        )
+
+    return views.done_blocks("Your export is on its way to our DM, as a file."), after
+
+
+def _forget(_deps: Deps, _command: dict[str, Any], _client: WebClient, rest: str) -> Answer:
+    if rest.lower() != "me":
+        return help_blocks(not_understood=payloads.unescape(f"forget {rest}")), None
+    return views.forget_confirm_blocks(), None
+
+
 def _open_settings(deps: Deps, client: WebClient, command: dict[str, Any], form: Any) -> None:
     home.open_settings(
         deps,
@@ -424,6 +451,8 @@ HANDLERS: dict[str, Callable[[Deps, dict[str, Any], WebClient, str], Answer]] = 
     "summary": _summary,
     "settings": _settings,
     "calendar": _calendar,
+    "export": _export,
+    "forget": _forget,
 }
 
 

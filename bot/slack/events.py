@@ -17,6 +17,7 @@ from bot.delivery.outbox import enqueue_returning_id
 from bot.deps import Deps
 from bot.models import Meeting, ProcessedEvent
 from bot.people import profiles
+from bot.privacy import service as privacy
 from bot.scheduling import service as pairings
 from bot.scheduling.service import Status
 from bot.scheduling.zones import is_zone
@@ -54,12 +55,31 @@ def register(app: App, deps: Deps) -> None:
 
     register_replies(app, deps)
 
-    if app.installation_store is not None:
-        # Bolt deletes the workspace's installation and bot rows from the installation store.
-        app.enable_token_revocation_listeners()
-        return
-    app.event("app_uninstalled")(single_workspace_uninstalled)
-    app.event("tokens_revoked")(single_workspace_uninstalled)
+    store = app.installation_store
+
+    @app.event("app_uninstalled")
+    def uninstalled(body: dict[str, Any], context: BoltContext) -> None:
+        """The workspace's tokens go at once (Bolt's installation store, with OAuth); all its
+        data after ONEONONE_UNINSTALL_GRACE_DAYS, unless it installs the app again first."""
+        team_id = payloads.team_of(context, body)
+        if store is not None:
+            store.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)
+        else:
+            single_workspace_uninstalled(body)
+        if team_id:
+            with Session(engine) as session, session.begin():
+                privacy.uninstalled(
+                    session,
+                    team_id=team_id,
+                    now=deps.clock.now(),
+                    grace_days=deps.settings.uninstall_grace_days,
+                )
+
+    if store is not None:
+        # Bolt deletes the revoked tokens' rows from the installation store.
+        app.event("tokens_revoked")(app.default_tokens_revoked_event_listener())
+    else:
+        app.event("tokens_revoked")(single_workspace_uninstalled)
 
 
 LAST_RETRY = 3  # Slack resends an event three times, over about five minutes

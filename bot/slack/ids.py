@@ -26,6 +26,8 @@ class Action(StrEnum):
     HOME_AGENDA = "home_agenda"
     HOME_AWAY = "home_away"
     HOME_BACK = "home_back"
+    CALENDAR_FILE = "calendar_file"
+    FORGET_ME = "forget_me"
 
 
 class Form(StrEnum):

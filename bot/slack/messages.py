@@ -37,7 +37,9 @@ def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Me
         blocks = views.proposal_blocks(pairing.id, pairing.member_id, words, upcoming[0])
         return Message(text="A suggestion for another time", blocks=blocks)
     if subject == pairings.accepted_subject(pairing):
-        blocks = views.leader_told_accepted_blocks(pairing.member_id, first and first.starts_at)
+        blocks = views.leader_told_accepted_blocks(
+            pairing.member_id, first and first.starts_at, pairing.id
+        )
         return Message(text="Your 1:1 invitation was accepted", blocks=blocks)
     if pairing.status is not PairingStatus.INVITED:
         return None  # cancelled (or already answered) before it could go out
@@ -63,6 +65,8 @@ def render_notice(session: Session, delivery: Delivery, now: datetime) -> Messag
         )
     if event == "ended":
         return Message("A 1:1 has ended", views.ended_blocks(other))
+    if event == "forgotten":
+        return Message("What they wrote is gone", views.forgotten_blocks(other))
     if event == "skipped":
         skipped = session.get(Meeting, int(detail))
         if skipped is None:
@@ -78,7 +82,9 @@ def render_notice(session: Session, delivery: Delivery, now: datetime) -> Messag
         blocks = views.proposal_answered_blocks(other, event == "agreed", words, following)
         return Message("Your suggestion was answered", blocks)
     if event == "rescheduled" and pairing.status is PairingStatus.ACTIVE:
-        return Message("Your 1:1 has moved", views.rescheduled_blocks(other, words, following))
+        return Message(
+            "Your 1:1 has moved", views.rescheduled_blocks(other, words, following, pairing.id)
+        )
     return None
 
 

@@ -42,6 +42,8 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("away until 2026-12-24", "no prompts or nudges until then"),
     ("summary", "your weekly summary, now"),
     ("calendar", "your 1:1s in your own calendar (`calendar reset` for a new link)"),
+    ("export", "everything you can read here, as a file in this DM"),
+    ("forget me", "delete everything you wrote here (after a confirm button)"),
     ("help", "this message"),
 )
 
@@ -166,17 +168,30 @@ def invitation_blocks(pairing_id: int, leader_id: str, described: Described, fir
     ]
 
 
-def accepted_blocks(leader_id: str, first: datetime | None) -> list[Block]:
+def accepted_blocks(leader_id: str, first: datetime | None, pairing_id: int) -> list[Block]:
     when = f" The first one is {date_token(first)}." if first else ""
-    return section(
-        f"You accepted the 1:1 with <@{leader_id}>.{when} I'll send you a few questions the "
-        "day before."
-    )
+    return [
+        *section(
+            f"You accepted the 1:1 with <@{leader_id}>.{when} I'll send you a few questions "
+            "the day before."
+        ),
+        calendar_button(pairing_id),
+    ]
 
 
-def leader_told_accepted_blocks(member_id: str, first: datetime | None) -> list[Block]:
+def leader_told_accepted_blocks(
+    member_id: str, first: datetime | None, pairing_id: int
+) -> list[Block]:
     when = f" Your first one is {date_token(first)}." if first else ""
-    return section(f"Good news: <@{member_id}> accepted your 1:1.{when}")
+    return [
+        *section(f"Good news: <@{member_id}> accepted your 1:1.{when}"),
+        calendar_button(pairing_id),
+    ]
+
+
+def calendar_button(pairing_id: int) -> Block:
+    """Add to calendar: the 1:1 as an .ics file in the DM (no public address needed)."""
+    return actions("calendar", button(Action.CALENDAR_FILE, "Add to calendar", pairing_id))
 
 
 def list_blocks(rows: list[tuple[str, str, Described, datetime | None]]) -> list[Block]:
@@ -252,8 +267,33 @@ def skipped_blocks(by: str, skipped: datetime, following: datetime | None) -> li
     )
 
 
-def rescheduled_blocks(by: str, described: Described, following: datetime | None) -> list[Block]:
-    return section(f"<@{by}> moved your 1:1: {cadence(described, 'it is now ')}{_next(following)}")
+def rescheduled_blocks(
+    by: str, described: Described, following: datetime | None, pairing_id: int
+) -> list[Block]:
+    return [
+        *section(f"<@{by}> moved your 1:1: {cadence(described, 'it is now ')}{_next(following)}"),
+        calendar_button(pairing_id),
+    ]
+
+
+def forgotten_blocks(other_id: str) -> list[Block]:
+    return section(
+        f"<@{other_id}> asked me to forget what they wrote, so the shared notes, topics and "
+        "action items they added to your 1:1 are gone. What you wrote is still yours."
+    )
+
+
+def forget_confirm_blocks() -> list[Block]:
+    return [
+        *section(
+            "Forget you? I'll delete everything you wrote here (your answers, your notes and "
+            "topics, shared or private, and the action items you added), your settings and "
+            "your calendar link. What the other person of each 1:1 wrote stays theirs; they'll "
+            "be told if something you shared goes. This can't be undone: "
+            f"`{COMMAND} export` first if you want a copy."
+        ),
+        actions("forget", button(Action.FORGET_ME, "Forget me", "me", style="danger")),
+    ]
 
 
 def cancel_confirm_blocks(pairing_id: int, other_id: str) -> list[Block]:

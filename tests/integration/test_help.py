@@ -20,9 +20,12 @@ def answer_of(slack: SlackClient, text: str) -> dict:
 
 
 def all_text(body: dict) -> str:
+    def words(element: dict) -> str:
+        text = element.get("text", "")
+        return text.get("text", "") if isinstance(text, dict) else text
+
     return "\n".join(
-        block.get("text", {}).get("text", "")
-        + "".join(e.get("text", "") for e in block.get("elements", []))
+        words(block) + "".join(words(e) for e in block.get("elements", []))
         for block in body["blocks"]
     )
 

@@ -6,9 +6,11 @@ import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from bot import models, web
 from bot.app import create_app
@@ -97,3 +99,21 @@ def test_uninstalling_deletes_the_workspace_tokens(
     acme = SlackClient(oauth_server + web.EVENTS_PATH, simulator, workspace=ACME)
     assert acme.event({"type": "app_uninstalled", "event_ts": "1.2"}).status == 200
     assert bots(engine, ACME.team_id) == 0
+
+
+def removal_of(engine: Engine, team_id: str) -> models.WorkspaceRemoval | None:
+    with Session(engine) as session:
+        return session.get(models.WorkspaceRemoval, team_id)
+
+
+def test_uninstalling_plans_the_data_s_deletion_and_installing_again_cancels_it(
+    oauth_server: str, simulator: SlackSimulator, engine: Engine
+) -> None:
+    install(oauth_server, simulator)
+    acme = SlackClient(oauth_server + web.EVENTS_PATH, simulator, workspace=ACME)
+    assert acme.event({"type": "app_uninstalled", "event_ts": "1.2"}).status == 200
+    removal = removal_of(engine, ACME.team_id)
+    assert removal is not None
+    assert removal.delete_after - removal.uninstalled_at == timedelta(days=30)
+    install(oauth_server, simulator)
+    assert removal_of(engine, ACME.team_id) is None

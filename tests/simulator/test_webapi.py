@@ -270,3 +270,34 @@ def test_the_limits_model_answers_429_and_records_calls_inside_a_retry_after() -
         "chat.postMessage", {"channel": "UADA0000001", "text": "hi"}, BOT_TOKEN
     )
     assert status == 200
+
+
+def test_a_file_upload_takes_slack_s_three_steps(simulator: SlackSimulator) -> None:
+    """slack_sdk's files_upload_v2 against the simulator: files.getUploadURLExternal, the bytes
+    to its upload_url, then files.completeUploadExternal shares the file in the DM. (Shapes:
+    docs.slack.dev's reference for both methods, and slack_sdk's client.)"""
+    client = WebClient(token=BOT_TOKEN, base_url=simulator.api_url)
+    channel = client.conversations_open(users="UBART000001")["channel"]["id"]
+    done = client.files_upload_v2(
+        channel=channel,
+        content="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        filename="1-1.ics",
+        title="1:1",
+        initial_comment="Your 1:1, for your calendar",
+    )
+    assert done["file"]["title"] == "1:1"
+    (shared,) = [m for m in simulator.messages(channel) if m.get("files")]
+    assert shared["text"] == "Your 1:1, for your calendar"
+    assert simulator.files[shared["files"][0]["id"]]["content"].startswith(b"BEGIN:VCALENDAR")
+    assert [c.method for c in simulator.calls][-2:] == [
+        "files.getUploadURLExternal",
+        "files.completeUploadExternal",
+    ]
+
+
+def test_completing_an_upload_whose_bytes_never_came_fails(simulator: SlackSimulator) -> None:
+    client = WebClient(token=BOT_TOKEN, base_url=simulator.api_url)
+    started = client.files_getUploadURLExternal(filename="x.json", length=10)
+    with pytest.raises(SlackApiError) as refused:
+        client.files_completeUploadExternal(files=[{"id": started["file_id"], "title": "x"}])
+    assert refused.value.response["error"] == "file_upload_size_mismatch"
