@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
+from tests.conftest import oneonone_process
 
 ROOT = Path(__file__).resolve().parent.parent
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:9/nothing"
@@ -150,25 +151,14 @@ def test_run_serves_slack_and_stops_cleanly_on_sigterm(
 ) -> None:
     env = {**os.environ, **slack_env(simulator), "DATABASE_URL": database_url}
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--http", "--port", str(port), "--host", "127.0.0.1"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    serving = ["run", "--http", "--port", str(port), "--host", "127.0.0.1"]
+    with oneonone_process(serving, cwd=tmp_path, env=env) as process:
         base = f"http://127.0.0.1:{port}"
         assert wait_until_healthy(base + "/healthz", process)["status"] == "ok"
         slack = SlackClient(base + "/slack/events", simulator)
         assert "didn't understand" in json.dumps(slack.command("UADA0000001", "x", wait=10))
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 0, stderr
     assert "scheduler started" in stderr
     assert "apscheduler" not in stderr  # its INFO lines, each run of each job, are quieted

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +24,7 @@ from bot.delivery.outbox import Outbox
 from bot.simulator import APP_TOKEN, BOT_TOKEN, SlackClient, SlackSimulator
 from bot.simulator.client import NO_ACK
 from bot.simulator.socket_mode import ACK_SECONDS
+from tests.conftest import oneonone_process
 from tests.integration import ExpectLog
 from tests.integration.drive import (
     ADA,
@@ -188,24 +187,13 @@ def test_run_socket_serves_then_stops_cleanly_on_sigterm(
         "SLACK_APP_TOKEN": APP_TOKEN,
         "SLACK_API_URL": simulator.api_url,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--socket", "--port", "0", "--no-scheduler"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    serving = ["run", "--socket", "--port", "0", "--no-scheduler"]
+    with oneonone_process(serving, cwd=tmp_path, env=env) as process:
         simulator.socket_mode.wait_for_connections(1, timeout=30)
-        answer_ = SlackClient.over_socket(simulator).command(ADA, "help", wait=10)
-        assert "/oneonone" in json.dumps(answer_)
+        answered = SlackClient.over_socket(simulator).command(ADA, "help", wait=10)
+        assert "/oneonone" in json.dumps(answered)
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     simulator.socket_mode.wait_until_none_open(timeout=5)
