@@ -16,7 +16,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import delete, or_, select
@@ -104,10 +104,14 @@ def _ical(session: Session, team_id: str, pairings: Sequence[Pairing]) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "1:1s")
+    starts = []
     for pairing in pairings:
         for event in events(pairing, names):
             calendar.add_component(event)
-    calendar.add_missing_timezones()
+            starts.append(event.decoded("dtstart").date())
+    # Each zone's rules from the first event on (icalendar lists every change since 1970
+    # otherwise), up to its default end, 2038; calendars also know the zone by its TZID.
+    calendar.add_missing_timezones(first_date=min(starts, default=date(1970, 1, 1)))
     return calendar.to_ical()
 
 
