@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,11 +19,9 @@ from bot.checkins.questions import (
     Role,
     questions_for,
 )
-from bot.delivery.outbox import Planned, Subject
+from bot.delivery.outbox import Planned, Subject, drop_pending, sent_meetings
 from bot.models import (
     Answer,
-    Delivery,
-    DeliveryState,
     Meeting,
     MeetingStatus,
     Pairing,
@@ -105,15 +103,12 @@ def snooze(
     if at > timeline.last_nudge(meeting.starts_at):
         raise SchedulingError("That would be too close to the agenda: answer now instead.")
     # The reminder asked for replaces any not yet sent, so there is only ever one.
-    session.execute(
-        update(Delivery)
-        .where(
-            Delivery.meeting_id == meeting.id,
-            Delivery.recipient == user_id,
-            Delivery.kind == "nudge",
-            Delivery.state == DeliveryState.PENDING,
-        )
-        .values(state=DeliveryState.DROPPED, last_error="replaced by Remind me later")
+    drop_pending(
+        session,
+        meeting_ids=[meeting.id],
+        kinds=["nudge"],
+        recipient=user_id,
+        reason="replaced by Remind me later",
     )
     return Planned(
         meeting.team_id,
@@ -201,15 +196,8 @@ def replan(session: Session, *, team_id: str, user_id: str, now: datetime) -> in
     ids = list(session.scalars(upcoming))
     if not ids:
         return 0
-    session.execute(
-        delete(Delivery).where(
-            Delivery.meeting_id.in_(ids),
-            Delivery.state == DeliveryState.PENDING,
-            Delivery.kind.in_(REPLANNED_KINDS),
-            # A snoozed nudge was asked for by its person: planning again keeps it.
-            Delivery.subject.not_like(Subject("meeting", "%", "snooze", "%").key),
-        )
-    )
+    # A snoozed nudge was asked for by its person: planning again keeps it.
+    drop_pending(session, meeting_ids=ids, kinds=REPLANNED_KINDS, keeping_event="snooze")
     session.execute(update(Meeting).where(Meeting.id.in_(ids)).values(prompts_planned_at=None))
     return len(ids)
 
@@ -430,14 +418,11 @@ SKIP_WORDS = frozenset({"skip", "pass", "-", "n/a"})
 
 def open_meeting(session: Session, *, team_id: str, user_id: str, now: datetime) -> Meeting | None:
     """The meeting someone is being asked about now: prompted, not yet begun, the soonest."""
+    prompted = sent_meetings(team_id=team_id, kind="prompt", recipient=user_id)
     return session.scalars(
         select(Meeting)
-        .join(Delivery, Delivery.meeting_id == Meeting.id)
         .where(
-            Delivery.team_id == team_id,
-            Delivery.kind == "prompt",
-            Delivery.recipient == user_id,
-            Delivery.ts.is_not(None),
+            Meeting.id.in_(prompted),
             Meeting.starts_at > now,
             Meeting.status == MeetingStatus.SCHEDULED,
         )

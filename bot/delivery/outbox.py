@@ -27,7 +27,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, func, select, true, update
+from sqlalchemy import Engine, Select, delete, func, select, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -181,6 +181,64 @@ def enqueue_returning_id(session: Session, planned: Planned, *, now: datetime) -
             Delivery.recipient == planned.recipient,
         )
     ).one()
+
+
+# -- what features ask of the outbox about their messages (they never touch its table) ------
+
+
+def drop_pending(
+    session: Session,
+    *,
+    meeting_ids: Sequence[int],
+    kinds: Sequence[str],
+    recipient: str | None = None,
+    keeping_event: str | None = None,
+    reason: str | None = None,
+) -> int:
+    """Unsent messages of these meetings and kinds (to `recipient`, if given) are not sent:
+    deleted, so that a later pass may plan them again under the same key, or, with a
+    `reason`, kept as dropped, so that they never are. A subject whose event is
+    `keeping_event` stays (a reminder its person asked for)."""
+    which = [
+        Delivery.meeting_id.in_(meeting_ids),
+        Delivery.state == DeliveryState.PENDING,
+        Delivery.kind.in_(kinds),
+    ]
+    if recipient is not None:
+        which.append(Delivery.recipient == recipient)
+    if keeping_event is not None:  # subjects are keys ("meeting:12:snooze:…"): match by key
+        which.append(Delivery.subject.not_like(Subject("%", "%", keeping_event, "%").key))
+    if reason is None:
+        return session.execute(delete(Delivery).where(*which)).rowcount or 0
+    dropped = {"state": DeliveryState.DROPPED, "last_error": reason}
+    return session.execute(update(Delivery).where(*which).values(**dropped)).rowcount or 0
+
+
+def where_sent(
+    session: Session, *, team_id: str, kind: str, meeting_id: int, recipient: str
+) -> tuple[str, str] | None:
+    """(channel, ts) of the message of this kind sent to `recipient` for a meeting (to update
+    it, or to reply in its thread), or None if it was not sent."""
+    row = session.execute(
+        select(Delivery.channel, Delivery.ts).where(
+            Delivery.team_id == team_id,
+            Delivery.kind == kind,
+            Delivery.meeting_id == meeting_id,
+            Delivery.recipient == recipient,
+            Delivery.ts.is_not(None),
+        )
+    ).first()
+    return (str(row.channel), str(row.ts)) if row else None
+
+
+def sent_meetings(*, team_id: str, kind: str, recipient: str) -> Select[tuple[int | None]]:
+    """The meetings a message of this kind was sent to `recipient` for (a subquery)."""
+    return select(Delivery.meeting_id).where(
+        Delivery.team_id == team_id,
+        Delivery.kind == kind,
+        Delivery.recipient == recipient,
+        Delivery.ts.is_not(None),
+    )
 
 
 def metadata_for(delivery: Delivery) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
-from bot.delivery.outbox import Message, Planned, Planner, Renderer, Subject
+from bot.delivery.outbox import Message, Planned, Planner, Renderer, Subject, where_sent
 from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
 from bot.notes import service as notes
 from bot.people import service as preferences
@@ -135,14 +135,16 @@ def _upcoming(session: Session, delivery: Delivery, now: datetime) -> Meeting | 
 
 def _prompt_ts(session: Session, delivery: Delivery) -> str | None:
     """The person's prompt for this meeting: the thread everything else goes into."""
-    return session.scalar(
-        select(Delivery.ts).where(
-            Delivery.team_id == delivery.team_id,
-            Delivery.kind == "prompt",
-            Delivery.meeting_id == delivery.meeting_id,
-            Delivery.recipient == delivery.recipient,
-        )
+    if delivery.meeting_id is None:
+        return None
+    sent = where_sent(
+        session,
+        team_id=delivery.team_id,
+        kind="prompt",
+        meeting_id=delivery.meeting_id,
+        recipient=delivery.recipient,
     )
+    return sent[1] if sent else None
 
 
 def render_nudge(session: Session, delivery: Delivery, now: datetime) -> Message | None:
@@ -230,16 +232,9 @@ def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
 
 def prompt_location(session: Session, meeting: Meeting, person: str) -> tuple[str, str] | None:
     """(channel, ts) of the person's prompt for this meeting, to update it in place."""
-    row = session.execute(
-        select(Delivery.channel, Delivery.ts).where(
-            Delivery.team_id == meeting.team_id,
-            Delivery.kind == "prompt",
-            Delivery.subject == checkins.prompt_subject(meeting).key,
-            Delivery.recipient == person,
-            Delivery.ts.is_not(None),
-        )
-    ).first()
-    return (row.channel, row.ts) if row else None
+    return where_sent(
+        session, team_id=meeting.team_id, kind="prompt", meeting_id=meeting.id, recipient=person
+    )
 
 
 def render_summary(session: Session, delivery: Delivery, now: datetime) -> Message | None:
