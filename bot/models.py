@@ -26,7 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, composite, mapped_column, re
 from sqlalchemy.types import TypeDecorator
 
 from bot.crypto import PrivateText
-from bot.scheduling.cadence import Cadence
+from bot.scheduling.cadence import Cadence, Frequency, Schedule
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -208,9 +208,17 @@ class Pairing(Base):
     # When the next meeting begins and the meetings ahead need topping up again; a pass reads
     # only the due ones through this index.
     top_up_at: Mapped[datetime | None] = mapped_column(index=True)
-    # The invited person's counter-proposal ("Suggest another time"), in words the cadence
-    # parser reads back, while the leader has not answered it.
-    proposal: Mapped[str | None] = mapped_column(String(200))
+    # The invited person's counter-proposal ("Suggest another time"), while the leader has not
+    # answered it: a cadence, start and length like the 1:1's own (`Pairing.suggested`).
+    proposal_frequency: Mapped[str | None] = mapped_column(String(16))
+    proposal_weekday: Mapped[int | None]
+    proposal_at: Mapped[time | None]
+    proposal_zone: Mapped[str | None] = mapped_column(String(64))
+    proposal_interval: Mapped[int | None]
+    proposal_positions: Mapped[str | None] = mapped_column(String(16))
+    proposal_monthday: Mapped[int | None]
+    proposal_start: Mapped[date | None]
+    proposal_minutes: Mapped[int | None]
     # The Slack app it was scheduled through, for links to that app's Home tab.
     app_id: Mapped[str | None] = mapped_column(String(32))
     # The two people's ids in order, while the 1:1 is open (invited, active or paused), and
@@ -224,6 +232,37 @@ class Pairing(Base):
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="pairing", order_by="Meeting.starts_at"
     )
+
+    @property
+    def suggested(self) -> Schedule | None:
+        """The open counter-proposal, as a value, or None."""
+        if self.proposal_frequency is None or self.proposal_at is None:
+            return None
+        cadence = Cadence(  # stored columns, as the `cadence` composite reads its own
+            Frequency(self.proposal_frequency),
+            self.proposal_weekday,
+            self.proposal_at,
+            self.proposal_zone or self.zone,
+            self.proposal_interval or 1,
+            self.proposal_positions or "",  # type: ignore[arg-type]
+            self.proposal_monthday,
+        )
+        return Schedule(cadence, self.proposal_start or self.start, self.proposal_minutes or 30)
+
+    @suggested.setter
+    def suggested(self, plan: Schedule | None) -> None:
+        values = plan.cadence.__composite_values__() if plan else (None,) * 7
+        (
+            self.proposal_frequency,
+            self.proposal_weekday,
+            self.proposal_at,
+            self.proposal_zone,
+            self.proposal_interval,
+            self.proposal_positions,
+            self.proposal_monthday,
+        ) = values  # type: ignore[assignment]
+        self.proposal_start = plan.start if plan else None
+        self.proposal_minutes = plan.minutes if plan else None
 
 
 OPEN_STATUSES = (PairingStatus.INVITED, PairingStatus.ACTIVE, PairingStatus.PAUSED)

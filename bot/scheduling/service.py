@@ -437,9 +437,7 @@ def propose(session: Session, pairing: Pairing, *, by: str, plan: Schedule, now:
         raise SchedulingError("Only the invited person can suggest another time.")
     if pairing.status is not PairingStatus.INVITED:
         raise SchedulingError("This invitation is no longer open.")
-    pairing.proposal = (
-        f"{plan.cadence.describe()} starting {plan.start.isoformat()} for {plan.minutes} min"
-    )
+    pairing.suggested = plan
     session.flush()
     subject = notice_subject(pairing, "proposal", int(now.timestamp()))
     return _enqueue_now(session, pairing, subject, pairing.leader_id, now, kind="invitation")
@@ -451,13 +449,13 @@ def answer_proposal(
     *,
     by: str,
     accept_it: bool,
-    plan: Schedule | None,
     now: datetime,
 ) -> int:
     """The leader accepts the suggestion (the 1:1 starts at that time) or declines it (the
     invitation stays open as it was). The person is told either way."""
     _require_leader(pairing, by, "answer a suggestion for")
-    if pairing.status is not PairingStatus.INVITED or pairing.proposal is None or plan is None:
+    plan = pairing.suggested
+    if pairing.status is not PairingStatus.INVITED or plan is None:
         raise SchedulingError("There is no open suggestion for this 1:1.")
     outcome = "agreed" if accept_it else "declined"
     if accept_it:
@@ -466,7 +464,7 @@ def answer_proposal(
         pairing.accepted_at = now
         materialise(session, pairing, now=now)
         _plan_summary(session, pairing, now)
-    pairing.proposal = None
+    pairing.suggested = None
     session.flush()
     subject = notice_subject(pairing, outcome, int(now.timestamp()))
     return _tell(session, pairing, subject, pairing.member_id, now)

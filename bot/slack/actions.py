@@ -21,7 +21,6 @@ from bot.notes import service as notes
 from bot.people import service as preferences
 from bot.privacy import service as privacy
 from bot.scheduling import service as pairings
-from bot.scheduling.grammar import parse_schedule
 from bot.slack import files, home, views
 from bot.slack.ids import Action
 from bot.slack.mrkdwn import escape
@@ -237,13 +236,8 @@ def register_suggestions(app: App, deps: Deps) -> None:
                 pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
                 if pairing is None or pairing.team_id != (context.team_id or ""):
                     raise pairings.SchedulingError("This suggestion is not yours to answer.")
-                plan = (
-                    parse_schedule(pairing.proposal, default_zone=pairing.zone, today=now.date())
-                    if pairing.proposal
-                    else None
-                )
                 notice_id = pairings.answer_proposal(
-                    session, pairing, by=body["user"]["id"], accept_it=agreed, plan=plan, now=now
+                    session, pairing, by=body["user"]["id"], accept_it=agreed, now=now
                 )
                 people = _both(pairing)
         except BUTTON_FAILURES as error:

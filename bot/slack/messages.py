@@ -15,7 +15,6 @@ from bot.notes import service as notes
 from bot.people import service as preferences
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import occurrences
-from bot.scheduling.grammar import parse_schedule
 from bot.slack import views
 from bot.summary import blocks as summary_views
 from bot.summary import service as summary
@@ -29,9 +28,9 @@ def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Me
         return None
     first = pairings.next_meeting(pairing, now=now)
     if subject.event == "proposal":
-        if pairing.proposal is None:
+        plan = pairing.suggested
+        if plan is None:
             return None  # answered already
-        plan = parse_schedule(pairing.proposal, default_zone=pairing.zone, today=now.date())
         words = pairings.cadence_for(session, pairing, pairing.leader_id, now=now, plan=plan)
         upcoming = occurrences(plan, after=now, count=1)
         blocks = views.proposal_blocks(pairing.id, pairing.member_id, words, upcoming[0])

@@ -52,6 +52,9 @@ def socket_slack(app: App, simulator: SlackSimulator) -> Iterator[SlackClient]:
     simulator.socket_mode.wait_for_connections(1)
     yield SlackClient.over_socket(simulator)
     handler.close()
+    # Closed within this test's teardown, so that no line the client logs as it goes lands in
+    # the next test's.
+    simulator.socket_mode.wait_until_none_open(timeout=5)
 
 
 @pytest.fixture(params=["http", "socket"])

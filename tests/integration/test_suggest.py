@@ -73,7 +73,7 @@ def test_a_declined_suggestion_leaves_the_invitation_open(
     proposal = dm_of(simulator, ADA)[-1]
     slack.block_action(ADA, "proposal_decline", proposal["blocks"][-1]["elements"][1]["value"])
     kept = pairing(engine)
-    assert (kept.status, kept.weekday, kept.proposal) == (PairingStatus.INVITED, 1, None)
+    assert (kept.status, kept.weekday, kept.suggested) == (PairingStatus.INVITED, 1, None)
     assert "still open" in text_of(dm_of(simulator, BART)[-1]["blocks"])
     slack.block_action(BART, "invitation_accept", pairing_id)
     assert pairing(engine).status is PairingStatus.ACTIVE
@@ -88,5 +88,5 @@ def test_a_nonsense_suggestion_is_shown_in_the_form_and_changes_nothing(
         answer = suggest(slack, simulator, pairing_id, words)
         assert answer.json()["response_action"] == "errors"
         assert len(answer.json()["errors"]["when"]) <= 150
-    assert pairing(engine).proposal is None
+    assert pairing(engine).suggested is None
     assert len(dm_of(simulator, ADA)) == 0
