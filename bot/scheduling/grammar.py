@@ -172,11 +172,22 @@ def _check_start(first: date, today: date, said: str, *, field: str | None = Non
         raise CadenceError(said, "start within the next year", field=field)
 
 
+# A word that names a frequency by itself: (frequency, interval).
+FREQUENCY_WORDS = {
+    "weekly": (Frequency.WEEKLY, 1),
+    "biweekly": (Frequency.WEEKLY, 2),
+    "fortnightly": (Frequency.WEEKLY, 2),
+    "triweekly": (Frequency.WEEKLY, 3),
+    "monthly": (Frequency.MONTHLY, 1),
+    "quarterly": (Frequency.MONTHLY, 3),
+}
+
+
 def _words(text: str) -> list[str]:
     text = text.strip().rstrip(".!;").replace("\u00a0", " ")
     text = re.sub(r"\b([ap])\.m\.?", r"\1m", text, flags=re.IGNORECASE)
     text = re.sub(r"(\d)\s+(am|pm|a|p)\b", r"\1\2", text, flags=re.IGNORECASE)
-    text = re.sub(r"\bbi-weekly\b", "biweekly", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(bi|tri)-weekly\b", r"\1weekly", text, flags=re.IGNORECASE)
     text = re.sub(r"(\d)-(minute|min|hour)s?\b", r"\1 \2", text, flags=re.IGNORECASE)
     text = re.sub(r"@(?=\s|\d)", " at ", text)  # "@ 10am", not a mention such as <@U1>
     words = [w.rstrip(".") if not _TIME.match(w) else w for w in re.split(r"[\s,;]+", text)]
@@ -241,7 +252,7 @@ class _Reading:
                 self.month_context = True
                 if self.frequency is not Frequency.MONTHLY:
                     self.set_frequency(Frequency.MONTHLY, 1)
-            elif word in ("weekly", "biweekly", "fortnightly", "monthly", "quarterly"):
+            elif word in FREQUENCY_WORDS:
                 self.take()
                 self.read_frequency_word(word)
             elif word == "at":
@@ -276,12 +287,7 @@ class _Reading:
                 raise self.fail(f"this is not part of a schedule I can read; {TRY}")
 
     def read_frequency_word(self, word: str) -> None:
-        if word == "monthly":
-            self.set_frequency(Frequency.MONTHLY, 1)
-        elif word == "quarterly":
-            self.set_frequency(Frequency.MONTHLY, 3)
-        else:
-            self.set_frequency(Frequency.WEEKLY, 1 if word == "weekly" else 2)
+        self.set_frequency(*FREQUENCY_WORDS[word])
 
     def set_frequency(self, frequency: Frequency, interval: int) -> None:
         if self.frequency is not None and (self.frequency, self.interval) != (frequency, interval):

@@ -203,6 +203,8 @@ PHRASES = [
     (ISSUE, "every 2nd week on Monday", "every 2 weeks on Monday at 10:00"),
     (ISSUE, "bi-weekly on Friday", "every 2 weeks on Friday at 10:00"),
     (ISSUE, "fortnightly on Friday", "every 2 weeks on Friday at 10:00"),
+    (OURS, "triweekly on Monday", "every 3 weeks on Monday at 10:00"),
+    (OURS, "tri-weekly on Monday at 9am", "every 3 weeks on Monday at 09:00"),
     (ISSUE, "every five weeks on Monday", "every 5 weeks on Monday at 10:00"),
     (ISSUE, "weekly on wed.", "weekly on Wednesday at 10:00"),
     (ISSUE, "weekly on Tu", "weekly on Tuesday at 10:00"),
