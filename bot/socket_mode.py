@@ -1,4 +1,4 @@
-"""Socket Mode: Bolt's websocket-client adapter, with two corrections for Slack's refreshes.
+"""Socket Mode: Bolt's websocket-client adapter, corrected for Slack's refreshes and drops.
 
 Why this adapter, not slack_sdk's built-in client: the built-in one (3.48) notices a connection
 that ends without a close frame only after about a minute, spinning a core meanwhile (its
@@ -11,11 +11,12 @@ What the adapter misses, and this module adds (tests/integration/test_socket_mod
   slack_sdk reconnects on it at once, and an envelope that arrives on the old connection in
   that moment has its ack sent on a new connection that is not open yet, and lost. Here a
   warning is noted, and the reconnection waits for Slack's `refresh_requested`.
-- Each connection runs on a thread of its own and starts at once (see `_run_current_session`).
-- While a new connection opens, an ack waits for it, within Slack's 3 s,
-  instead of failing at once; and the close of the connection it replaces does not start yet
-  another one (slack_sdk's `on_close` would, and a burst of such closes can drop an envelope
-  that had just been sent on a connection it then replaced).
+- Each connection runs on a thread of its own and starts at once (`_run_current_session`).
+- While a new connection opens, an ack waits for it, within Slack's 3 s, instead of failing at
+  once.
+- The close of the connection a new one replaces does not start yet another (slack_sdk's
+  `on_close` would, and a burst of such closes can drop an envelope just sent on a connection
+  it then replaced).
 """
 
 from __future__ import annotations
@@ -31,9 +32,7 @@ from slack_sdk.socket_mode.websocket_client import SocketModeClient
 from websocket import WebSocketApp
 
 ACK_WAIT_SECONDS = 2.0  # for a new connection to open, within Slack's 3 s for an ack
-
-
-OPENING_SECONDS = 5.0  # a new connection still opening after this has failed to
+OPENING_SECONDS = 5.0  # a new connection still opening after this has failed to open
 
 
 class _Client(SocketModeClient):
@@ -80,8 +79,8 @@ class _Client(SocketModeClient):
             session.close()
 
     def connect_to_new_endpoint(self, force: bool = False) -> None:
-        opening = self._opening_since is not None
-        if opening and not force and time.monotonic() - self._opening_since < OPENING_SECONDS:
+        since = self._opening_since
+        if not force and since is not None and time.monotonic() - since < OPENING_SECONDS:
             return  # a new connection is on its way; the old one's close was expected
         super().connect_to_new_endpoint(force)
 
@@ -96,7 +95,7 @@ class _Client(SocketModeClient):
     def send_message(self, message: str) -> None:
         deadline = time.monotonic() + ACK_WAIT_SECONDS
         while not self.is_connected() and not self.closed and time.monotonic() < deadline:
-            time.sleep(0.02)  # the new connection is opening (the adapter starts it in 0.5 s)
+            time.sleep(0.02)  # the new connection is opening (a few milliseconds)
         super().send_message(message)
 
 
