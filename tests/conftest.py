@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import types
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import waitress.channel
+import waitress.server
+import waitress.task
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -40,6 +45,20 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     crypto.configure(None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _the_test_server_keeps_real_time() -> None:
+    """freezegun swaps the `time` module's functions for every thread, and is not thread-safe:
+    waitress's loop reads `time.time()` every 10 ms, and a test's `freeze_time` ending at that
+    moment raised IndexError inside freezegun (in the server's thread), while a frozen clock
+    made waitress misjudge how long a connection had been idle. The server's own bookkeeping
+    gets the real functions; the app's time comes from its injected clock, as before."""
+    real = types.SimpleNamespace(
+        time=time.time, monotonic=time.monotonic, sleep=time.sleep, perf_counter=time.perf_counter
+    )
+    for module in (waitress.server, waitress.channel, waitress.task):
+        module.time = real  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
