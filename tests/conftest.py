@@ -4,6 +4,7 @@ and `slack` (signed requests)."""
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import subprocess
@@ -53,11 +54,12 @@ def _the_test_server_keeps_real_time() -> None:
     waitress's loop reads `time.time()` every 10 ms, and a test's `freeze_time` ending at that
     moment raised IndexError inside freezegun (in the server's thread), while a frozen clock
     made waitress misjudge how long a connection had been idle. The server's own bookkeeping
-    gets the real functions; the app's time comes from its injected clock, as before."""
+    gets the real functions, and so does the simulator's (http.server's Date headers); the
+    app's time comes from its injected clock, as before."""
     real = types.SimpleNamespace(
         time=time.time, monotonic=time.monotonic, sleep=time.sleep, perf_counter=time.perf_counter
     )
-    for module in (waitress.server, waitress.channel, waitress.task):
+    for module in (waitress.server, waitress.channel, waitress.task, http.server):
         module.time = real  # type: ignore[attr-defined]
 
 
