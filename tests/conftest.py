@@ -292,16 +292,23 @@ PAIR_NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # Tuesday 09:00 in New Yor
 PAIR_TEAM, PAIR_LEADER, PAIR_MEMBER = "T1", "UADA0000001", "UBART000001"
 
 
-@pytest.fixture
-def active_pair(engine: Engine) -> tuple[int, int]:
-    """Ada leads a weekly 1:1 with Bart (Fridays 10:00 UTC) that he accepted at PAIR_NOW, for the
-    services' unit tests: (its pairing id, its first meeting's id)."""
+def start_pair(
+    engine: Engine, words: str, *, zone: str = "UTC", now: datetime = PAIR_NOW
+) -> tuple[int, int]:
+    """Ada (PAIR_LEADER, in `zone`) leads a 1:1 on `words` with Bart (PAIR_MEMBER, Warsaw),
+    who accepted at `now`; both are known by name. Returns (its id, its first meeting's id)."""
+    from bot.people import profiles
     from bot.scheduling import service as pairings
     from bot.scheduling.grammar import parse_schedule
 
-    plan = parse_schedule("weekly on Friday at 10:00", default_zone="UTC", today=PAIR_NOW.date())
-    bart = pairings.Person(id=PAIR_MEMBER, team_id=PAIR_TEAM, name="bart", tz="UTC")
+    plan = parse_schedule(words, default_zone=zone, today=now.date())
+    ada = pairings.Person(id=PAIR_LEADER, team_id=PAIR_TEAM, name="Ada Lovelace", tz=zone)
+    bart = pairings.Person(
+        id=PAIR_MEMBER, team_id=PAIR_TEAM, name="Bart Kowalski", tz="Europe/Warsaw"
+    )
     with Session(engine) as session, session.begin():
+        for someone in (ada, bart):
+            profiles.remember(session, someone, team_id=PAIR_TEAM, now=now)
         pairing, _ = pairings.schedule(
             session,
             team_id=PAIR_TEAM,
@@ -309,9 +316,16 @@ def active_pair(engine: Engine) -> tuple[int, int]:
             leader_id=PAIR_LEADER,
             person=bart,
             plan=plan,
-            now=PAIR_NOW,
+            now=now,
         )
         pairings.accept(
-            session, pairing_id=pairing.id, team_id=PAIR_TEAM, user_id=PAIR_MEMBER, now=PAIR_NOW
+            session, pairing_id=pairing.id, team_id=PAIR_TEAM, user_id=PAIR_MEMBER, now=now
         )
         return pairing.id, pairing.meetings[0].id
+
+
+@pytest.fixture
+def active_pair(engine: Engine) -> tuple[int, int]:
+    """Ada leads a weekly 1:1 with Bart (Fridays 10:00 UTC) that he accepted at PAIR_NOW, for the
+    services' unit tests: (its pairing id, its first meeting's id)."""
+    return start_pair(engine, "weekly on Friday at 10:00")

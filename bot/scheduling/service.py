@@ -315,6 +315,19 @@ def notice_subject(pairing: Pairing, event: str, detail: object) -> Subject:
     return Subject("pairing", str(pairing.id), event, str(detail))
 
 
+def pairing_for(
+    session: Session, *, pairing_id: int, team_id: str, user_id: str, refusal: str
+) -> Pairing:
+    """The 1:1 a button names, if `user_id` is one of its two people in this workspace;
+    otherwise `refusal`, and nothing is read of it."""
+    pairing = session.get(Pairing, pairing_id)
+    if pairing is None or pairing.team_id != team_id:
+        raise SchedulingError(refusal)
+    if user_id not in (pairing.leader_id, pairing.member_id):
+        raise SchedulingError(refusal)
+    return pairing
+
+
 def find_with(session: Session, *, team_id: str, user_id: str, other: Person) -> Pairing:
     """Your open 1:1 with `other`, or a plain sentence saying there is none."""
     pairing = find_open(session, team_id=team_id, one=user_id, other=other.id)

@@ -74,6 +74,19 @@ def _meeting(session: Session, body: dict[str, Any], context: BoltContext) -> Me
     )
 
 
+def _pairing(
+    session: Session, body: dict[str, Any], context: BoltContext, refusal: str
+) -> pairings.Pairing:
+    """The 1:1 a button names, if the person who clicked is one of its two people."""
+    return pairings.pairing_for(
+        session,
+        pairing_id=read_id(body["actions"][0]["value"]),
+        team_id=context.team_id or "",
+        user_id=context.user_id or "",
+        refusal=refusal,
+    )
+
+
 def register(app: App, deps: Deps) -> None:
     register_accept(app, deps)
     register_calendar(app, deps)
@@ -131,13 +144,7 @@ def register_calendar(app: App, deps: Deps) -> None:
         user_id = context.user_id or ""
         try:
             with Session(deps.engine) as session:
-                pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
-                if (
-                    pairing is None
-                    or pairing.team_id != (context.team_id or "")
-                    or (user_id not in (pairing.leader_id, pairing.member_id))
-                ):
-                    raise pairings.SchedulingError("This 1:1 is not yours.")
+                pairing = _pairing(session, body, context, "This 1:1 is not yours.")
                 content, other = (
                     calendars.one(session, pairing),
                     pairings.other_of(pairing, user_id),
@@ -189,9 +196,7 @@ def register_end(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         try:
             with Session(deps.engine) as session, session.begin():
-                pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
-                if pairing is None or pairing.team_id != (context.team_id or ""):
-                    raise pairings.SchedulingError("This 1:1 is not yours to end.")
+                pairing = _pairing(session, body, context, "This 1:1 is not yours to end.")
                 notice_id = pairings.end(session, pairing, by=user_id, now=now)
                 other, people = pairings.other_of(pairing, user_id), _both(pairing)
         except BUTTON_FAILURES as error:
@@ -207,13 +212,16 @@ def register_end(app: App, deps: Deps) -> None:
 
 def register_suggestions(app: App, deps: Deps) -> None:
     @app.action(Action.INVITATION_SUGGEST)
-    def suggest(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def suggest(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
+        refusal = "This invitation is not yours to answer."
         try:
             with Session(deps.engine) as session:
-                pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
-                if pairing is None or pairing.member_id != body["user"]["id"]:
-                    raise pairings.SchedulingError("This invitation is not yours to answer.")
+                pairing = _pairing(session, body, context, refusal)
+                if pairing.member_id != context.user_id:
+                    raise pairings.SchedulingError(refusal)
                 current = pairings.schedule_of(pairing).cadence.describe()
                 pairing_id = pairing.id
         except BUTTON_FAILURES as error:
@@ -233,9 +241,8 @@ def register_suggestions(app: App, deps: Deps) -> None:
         agreed = body["actions"][0]["action_id"] == Action.PROPOSAL_ACCEPT
         try:
             with Session(deps.engine) as session, session.begin():
-                pairing = session.get(pairings.Pairing, read_id(body["actions"][0]["value"]))
-                if pairing is None or pairing.team_id != (context.team_id or ""):
-                    raise pairings.SchedulingError("This suggestion is not yours to answer.")
+                refusal = "This suggestion is not yours to answer."
+                pairing = _pairing(session, body, context, refusal)
                 notice_id = pairings.answer_proposal(
                     session, pairing, by=body["user"]["id"], accept_it=agreed, now=now
                 )

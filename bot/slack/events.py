@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_sdk import WebClient
 from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
@@ -62,8 +63,8 @@ def register(app: App, deps: Deps) -> None:
         """The workspace's tokens go at once (Bolt's installation store, with OAuth); all its
         data after ONEONONE_UNINSTALL_GRACE_DAYS, unless it installs the app again first."""
         team_id = payloads.team_of(context, body)
-        if store is not None:
-            store.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)
+        if store is not None:  # what Bolt's own app_uninstalled listener does
+            TokenRevocationListeners(store).handle_app_uninstalled_events(context)
         else:
             single_workspace_uninstalled(body)
         if team_id:

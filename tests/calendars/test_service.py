@@ -16,41 +16,19 @@ from sqlalchemy.orm import Session
 
 from bot.calendars import service as calendars
 from bot.models import Answer, Pairing
-from bot.people import profiles
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import occurrences
 from bot.scheduling.grammar import parse_schedule
+from tests.conftest import PAIR_LEADER, PAIR_MEMBER, PAIR_TEAM, start_pair
 
-TEAM, ADA, BART = "T1", "UADA0000001", "UBART000001"
+TEAM, ADA, BART = PAIR_TEAM, PAIR_LEADER, PAIR_MEMBER
 NOW = datetime(2027, 2, 26, 12, 0, tzinfo=UTC)
 YEAR_END = NOW + timedelta(days=366)  # crosses March's and November's DST changes
 
 
-def person(user_id: str, name: str, tz: str) -> pairings.Person:
-    return pairings.Person(id=user_id, team_id=TEAM, name=name, tz=tz)
-
-
 def running(engine: Engine, words: str, zone: str = "America/New_York") -> int:
-    """Ada (New York) leads a 1:1 with Bart (Warsaw) on `words`, accepted at NOW."""
-    plan = parse_schedule(words, default_zone=zone, today=NOW.date())
-    with Session(engine) as session, session.begin():
-        ada, bart = (
-            person(ADA, "Ada Lovelace", zone),
-            person(BART, "Bart Kowalski", "Europe/Warsaw"),
-        )
-        for someone in (ada, bart):
-            profiles.remember(session, someone, team_id=TEAM, now=NOW)
-        pairing, _ = pairings.schedule(
-            session,
-            team_id=TEAM,
-            enterprise_id=None,
-            leader_id=ADA,
-            person=bart,
-            plan=plan,
-            now=NOW,
-        )
-        pairings.accept(session, pairing_id=pairing.id, team_id=TEAM, user_id=BART, now=NOW)
-        return pairing.id
+    """Ada (in `zone`) leads a 1:1 with Bart (Warsaw) on `words`, accepted at NOW."""
+    return start_pair(engine, words, zone=zone, now=NOW)[0]
 
 
 def feed(engine: Engine, user_id: str = BART) -> Calendar:

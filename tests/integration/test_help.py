@@ -87,3 +87,14 @@ def test_calendar_links_need_a_public_address(slack: SlackClient) -> None:
     answer = slack.command("UBART000001", "calendar")
     assert "ONEONONE_PUBLIC_URL" in str(answer)
     assert "/calendar/" not in str(answer)
+
+
+@pytest.mark.parametrize("text", ["calendar please", "forget everyone", "forget"])
+def test_a_privacy_command_with_other_words_is_not_taken_for_another(
+    slack: SlackClient, simulator: SlackSimulator, text: str
+) -> None:
+    """Nothing is made, reset or offered to forget on words the command does not read."""
+    shown = all_text(answer_of(slack, text))
+    assert "didn't understand" in shown
+    assert "Forget me" not in shown
+    assert simulator.calls_to("files.getUploadURLExternal") == []

@@ -12,6 +12,7 @@ from bot.models import Pairing
 from bot.scheduling import service
 from bot.scheduling.grammar import parse_schedule
 from bot.scheduling.service import Status
+from tests.conftest import PAIR_LEADER, PAIR_MEMBER, PAIR_TEAM
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,28 @@ def test_an_ended_1_1_frees_the_pair_for_a_new_one(engine: Engine) -> None:
     with Session(engine) as session:
         statuses = sorted(p.status.value for p in session.scalars(select(Pairing)))
         assert statuses == ["ended", "invited"]
+
+
+def test_a_button_s_1_1_is_found_only_for_its_two_people_in_its_workspace(
+    engine: Engine, active_pair: tuple[int, int]
+) -> None:
+    pairing_id, _ = active_pair
+    with Session(engine) as session:
+        for user in (PAIR_LEADER, PAIR_MEMBER):
+            found = service.pairing_for(
+                session, pairing_id=pairing_id, team_id=PAIR_TEAM, user_id=user, refusal="no"
+            )
+            assert found.id == pairing_id
+        for team, user, number in (
+            (PAIR_TEAM, "UCAROL00001", pairing_id),  # a third person
+            ("T2", PAIR_MEMBER, pairing_id),  # the same id from another workspace
+            (PAIR_TEAM, PAIR_MEMBER, 2**31 - 1),  # no such 1:1 (larger ids stop at read_id)
+        ):
+            with pytest.raises(service.SchedulingError, match="not yours"):
+                service.pairing_for(
+                    session,
+                    pairing_id=number,
+                    team_id=team,
+                    user_id=user,
+                    refusal="This 1:1 is not yours.",
+                )
