@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import parse_qsl
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -88,12 +90,25 @@ class _SlackHandler(SlackRequestHandler):
         try:
             bolt_request = BoltRequest(body=text, query=request.query_string, headers=headers)
             body = bolt_request.body
+            if body == {} and not text.startswith("{"):
+                body = _slash_command_saying_payload(bolt_request, text)
         except (ValueError, TypeError, AttributeError, RecursionError):
             # bad JSON, a non-object payload, nesting deeper than Python parses
             return BoltResponse(status=400, body="malformed request body")
         if not (isinstance(body, dict) and {"type", "command", "ssl_check"} & set(body)):
             return BoltResponse(status=400, body="malformed request body")
         return self.app.dispatch(bolt_request)
+
+
+def _slash_command_saying_payload(request: BoltRequest, text: str) -> dict[str, Any]:
+    """Bolt reads any form body with "payload" anywhere in it as an interaction, and one without
+    a `payload` field as nothing: `/oneonone payload` (slack_bolt 1.30's `parse_body`) was
+    refused. Such a body is parsed as the form it is, as Bolt parses every other one."""
+    form = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" not in form:
+        request.body = form
+        request.context = build_context(BoltContext(), form)
+    return request.body
 
 
 def _first_values(headers: dict[str, Any]) -> dict[str, str]:
@@ -263,9 +278,14 @@ def serve(
     }
     logger.info("listening on http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
     try:
-        if on_start is not None:
-            on_start()
-        serve_until(server, stop)
+        try:
+            if on_start is not None:
+                on_start()
+        except BaseException:
+            stop.set()  # nothing is served: serve_until only closes what make_server opened
+            raise
+        finally:
+            serve_until(server, stop)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -1,4 +1,5 @@
-"""The console script as an operator runs it: from any directory, in a subprocess."""
+"""The console script as an operator runs it: from any directory; in a subprocess where the
+process itself matters, else through its entry point."""
 
 from __future__ import annotations
 
@@ -15,27 +16,13 @@ from pathlib import Path
 import pytest
 
 from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
-from tests.conftest import oneonone_process
+from tests.conftest import Ran, oneonone, oneonone_process, operator_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:9/nothing"
 
 
-def oneonone(
-    *args: str, cwd: Path, timeout: float = 60, **env: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def assert_one_plain_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
+def assert_one_plain_sentence(result: Ran, *words: str) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("oneonone:")]
@@ -61,7 +48,8 @@ def test_migrate_creates_then_changes_nothing(tmp_path: Path, empty_database_url
 
 
 def test_the_default_database_is_a_sqlite_file_in_the_working_directory(tmp_path: Path) -> None:
-    assert oneonone("migrate", cwd=tmp_path).returncode == 0
+    done = operator_runs("migrate", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
     assert (tmp_path / "oneonone.db").exists()
 
 
@@ -252,7 +240,7 @@ def test_doctor_says_what_to_do_when_slack_cannot_be_reached(tmp_path: Path) -> 
 
 
 def test_version_and_each_command_says_what_it_reads(tmp_path: Path) -> None:
-    version = oneonone("--version", cwd=tmp_path)
+    version = operator_runs("--version", cwd=tmp_path)
     assert version.returncode == 0
     assert version.stdout.startswith("oneonone ")
     for command in ("run", "tick", "migrate", "doctor"):
@@ -296,7 +284,7 @@ def test_the_wheel_carries_migrations_and_manifest(tmp_path: Path) -> None:
     assert (target / "bot" / "manifest.yml").exists()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = oneonone("migrate", cwd=elsewhere, PYTHONPATH=str(target))
+    result = operator_runs("migrate", cwd=elsewhere, PYTHONPATH=str(target))
     assert result.returncode == 0, result.stderr
     assert "Migrated the database" in result.stdout
 

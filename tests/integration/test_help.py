@@ -47,6 +47,13 @@ def test_an_unknown_subcommand_quotes_it_and_shows_help(
     assert [c.method for c in simulator.calls if c.method != "auth.test"] == []
 
 
+@pytest.mark.parametrize("text", ["payload", "my payload=1"])
+def test_a_command_that_says_payload_is_a_command(slack: SlackClient, text: str) -> None:
+    """Bolt reads a form body with "payload" anywhere in it as an interaction (found by
+    hypothesis: `/oneonone payload` was refused with a 400)."""
+    assert "didn't understand" in all_text(answer_of(slack, text))
+
+
 @pytest.mark.parametrize(
     ("hostile", "expected"),
     [
