@@ -21,7 +21,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot import db, doctor
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings, Transport
 
 if TYPE_CHECKING:
@@ -32,8 +32,11 @@ logger = logging.getLogger("bot")
 Parser = argparse.ArgumentParser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """The console script. `clock` is where `run` and `tick` take the time and wait (the
+    machine's by default; tests pass one whose waits take no time)."""
     args = _parser().parse_args(argv)
+    args.clock = clock or SystemClock()
     try:
         return args.handler(args)
     except ConfigError as error:
@@ -275,11 +278,11 @@ def _run(args: argparse.Namespace) -> int:
         team_id = _require_valid_token(settings)
         with Session(engine) as session, session.begin():  # installed: nothing to delete
             privacy.installed(session, team_id=team_id)
-    app = create_app(settings, engine=engine)
+    app = create_app(settings, engine=engine, clock=args.clock)
 
     background = None
     if not args.no_scheduler:
-        outbox = make_outbox(settings, engine)
+        outbox = make_outbox(settings, engine, args.clock)
         background = scheduler.start(engine, outbox, make_chores(settings))
     socket_mode: list[SocketModeHandler] = []
 
@@ -340,10 +343,10 @@ def _tick(args: argparse.Namespace) -> int:
 
     settings = _settings()
     settings.require_token()
-    now: datetime = args.now or SystemClock().now()
+    now: datetime = args.now or args.clock.now()
     engine = _migrated_engine(settings)
     try:
-        report = make_outbox(settings, engine).run_pass(now, budget=args.budget)
+        report = make_outbox(settings, engine, args.clock).run_pass(now, budget=args.budget)
         housekeeping.run(engine, now=now, chores=make_chores(settings))
     finally:
         engine.dispose()

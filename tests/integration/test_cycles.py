@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.delivery.outbox import Outbox
 from bot.models import ActionItem, Meeting, MeetingStatus, Note
 from bot.simulator import SlackClient, SlackSimulator
+from tests.conftest import InstantClock
 from tests.integration.drive import (
     ADA,
     BART,
@@ -44,13 +45,14 @@ def kinds(simulator: SlackSimulator, user: str) -> list[str]:
 
 
 def tick(monkeypatch: pytest.MonkeyPatch, settings: Settings, at: datetime) -> str:
-    """`oneonone tick --now AT`, as cron or an operator runs it (in this process)."""
+    """`oneonone tick --now AT`, as cron or an operator runs it (in this process, and its
+    pacing takes no time)."""
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.setenv("SLACK_BOT_TOKEN", settings.bot_token or "")
     monkeypatch.setenv("SLACK_API_URL", settings.api_url)
     out = io.StringIO()
     with redirect_stdout(out):
-        assert cli.main(["tick", "--now", at.isoformat()]) == 0
+        assert cli.main(["tick", "--now", at.isoformat()], clock=InstantClock()) == 0
     return out.getvalue()
 
 
