@@ -429,6 +429,7 @@ class ActionItem(Base):
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
+    pairing: Mapped[Pairing] = relationship(viewonly=True)
 
 
 class Topic(Base):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
-from bot.models import ActionItem, Meeting, MeetingStatus, Pairing, PairingStatus
+from bot.models import ActionItem, Meeting, MeetingStatus, Pairing, PairingStatus, Profile
 from bot.people import profiles
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import Described
@@ -59,6 +59,19 @@ class HomeFacts:
     items: list[Item] = field(default_factory=list)
     history: list[Past] = field(default_factory=list)
     away_until: date | None = None
+
+
+def opened(session: Session, *, team_id: str, users: list[str]) -> set[str]:
+    """Which of these people have opened their App Home (a Home is published only then)."""
+    return set(
+        session.scalars(
+            select(Profile.user_id).where(
+                Profile.team_id == team_id,
+                Profile.user_id.in_(users),
+                Profile.home_opened_at.is_not(None),
+            )
+        )
+    )
 
 
 def load(session: Session, *, team_id: str, user_id: str, now: datetime, today: date) -> HomeFacts:

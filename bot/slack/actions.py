@@ -4,7 +4,9 @@ items (done), and ending a 1:1. Each change also refreshes both people's App Hom
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -21,10 +23,11 @@ from bot.notes import service as notes
 from bot.people import service as preferences
 from bot.privacy import service as privacy
 from bot.scheduling import service as pairings
-from bot.slack import files, home, views
+from bot.slack import files, views
 from bot.slack.ids import Action
 from bot.slack.mrkdwn import escape
 from bot.slack.payloads import read_id
+from bot.slack.work import Done, unit
 
 BUTTON_FAILURES = (ValueError, KeyError, pairings.SchedulingError)
 
@@ -109,27 +112,33 @@ def register_accept(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         now, reply = deps.clock.now(), Reply(respond, client, body)
-        try:
-            pairing_id = read_id(body["actions"][0]["value"])
-            with Session(deps.engine) as session, session.begin():
-                pairing, notice_id = pairings.accept(
-                    session,
-                    pairing_id=pairing_id,
-                    team_id=context.team_id or "",
-                    user_id=body["user"]["id"],
-                    now=now,
-                )
-                first = pairings.next_meeting(pairing, now=now)
-                first_at = first.starts_at if first else None
-                people = _both(pairing)
-        except BUTTON_FAILURES as error:
-            reply.refuse(error)
-            return
-        blocks = views.accepted_blocks(people[0], first_at, pairing_id)
-        reply.say("You accepted the 1:1", replace=True, blocks=blocks)
-        if notice_id is not None:
-            deps.outbox.send_now([notice_id], now)
-        home.publish(deps, client, (context.team_id or ""), people)
+
+        def work(session: Session) -> Done:
+            pairing, notice_id = pairings.accept(
+                session,
+                pairing_id=read_id(body["actions"][0]["value"]),
+                team_id=context.team_id or "",
+                user_id=body["user"]["id"],
+                now=now,
+            )
+            first = pairings.next_meeting(pairing, now=now)
+            blocks = views.accepted_blocks(
+                pairing.leader_id, first.starts_at if first else None, pairing.id
+            )
+            said = partial(reply.say, "You accepted the 1:1", replace=True, blocks=blocks)
+            return Done(said, send=[notice_id], homes=_both(pairing))
+
+        _unit(deps, client, context, work, reply.refuse)
+
+
+def _unit(
+    deps: Deps,
+    client: WebClient,
+    context: BoltContext,
+    work: Callable[[Session], Done],
+    refuse: Callable[[Exception], None],
+) -> None:
+    unit(deps, client, context.team_id or "", work, refuse=refuse, failures=BUTTON_FAILURES)
 
 
 def register_calendar(app: App, deps: Deps) -> None:
@@ -142,25 +151,23 @@ def register_calendar(app: App, deps: Deps) -> None:
         ack()
         reply = Reply(respond, client, body)
         user_id = context.user_id or ""
-        try:
-            with Session(deps.engine) as session:
-                pairing = _pairing(session, body, context, "This 1:1 is not yours.")
-                content, other = (
-                    calendars.one(session, pairing),
-                    pairings.other_of(pairing, user_id),
-                )
-        except BUTTON_FAILURES as error:
-            reply.refuse(error)
-            return
-        files.send(
-            client,
-            user_id,
-            content=content,
-            filename="1-1.ics",
-            title="Your 1:1, for your calendar",
-            comment=f"Your 1:1 with <@{other}>: open the file to add it to your calendar. It "
-            "holds when you meet, never what you say.",
-        )
+
+        def work(session: Session) -> Done:
+            pairing = _pairing(session, body, context, "This 1:1 is not yours.")
+            other = pairings.other_of(pairing, user_id)
+            sent = partial(
+                files.send,
+                client,
+                user_id,
+                content=calendars.one(session, pairing),
+                filename="1-1.ics",
+                title="Your 1:1, for your calendar",
+                comment=f"Your 1:1 with <@{other}>: open the file to add it to your calendar. "
+                "It holds when you meet, never what you say.",
+            )
+            return Done(sent)
+
+        _unit(deps, client, context, work, reply.refuse)
 
 
 def register_forget(app: App, deps: Deps) -> None:
@@ -172,18 +179,21 @@ def register_forget(app: App, deps: Deps) -> None:
         the other person of each 1:1 where something shared went is told, once."""
         ack()
         now, team_id, user_id = deps.clock.now(), context.team_id or "", context.user_id or ""
-        if not (team_id and user_id):
-            Reply(respond, client, body).refuse(ValueError("no one to forget"))
-            return
-        with Session(deps.engine) as session, session.begin():
+        reply = Reply(respond, client, body)
+
+        def work(session: Session) -> Done:
+            if not (team_id and user_id):
+                raise ValueError("no one to forget")
             planned = privacy.forget(session, team_id=team_id, user_id=user_id, now=now)
-            ids = [enqueue_returning_id(session, p, now=now) for p in planned]
-        Reply(respond, client, body).say(
-            "Done: everything you wrote here, your settings and your calendar link are deleted. "
-            "Your 1:1s themselves go on; `/oneonone cancel @person` ends one.",
-            replace=True,
-        )
-        deps.outbox.send_now([i for i in ids if i is not None], now)
+            said = partial(
+                reply.say,
+                "Done: everything you wrote here, your settings and your calendar link are "
+                "deleted. Your 1:1s themselves go on; `/oneonone cancel @person` ends one.",
+                replace=True,
+            )
+            return Done(said, send=[enqueue_returning_id(session, p, now=now) for p in planned])
+
+        _unit(deps, client, context, work, reply.refuse)
 
 
 def register_end(app: App, deps: Deps) -> None:
@@ -194,20 +204,19 @@ def register_end(app: App, deps: Deps) -> None:
         ack()
         now, reply = deps.clock.now(), Reply(respond, client, body)
         user_id = body["user"]["id"]
-        try:
-            with Session(deps.engine) as session, session.begin():
-                pairing = _pairing(session, body, context, "This 1:1 is not yours to end.")
-                notice_id = pairings.end(session, pairing, by=user_id, now=now)
-                other, people = pairings.other_of(pairing, user_id), _both(pairing)
-        except BUTTON_FAILURES as error:
-            reply.refuse(error, replace=True)
-            return
-        reply.say(
-            f"Your 1:1 with <@{other}> has ended; its history is kept. I've let them know.",
-            replace=True,
-        )
-        deps.outbox.send_now([notice_id], now)
-        home.publish(deps, client, (context.team_id or ""), people)
+
+        def work(session: Session) -> Done:
+            pairing = _pairing(session, body, context, "This 1:1 is not yours to end.")
+            notice_id = pairings.end(session, pairing, by=user_id, now=now)
+            other = pairings.other_of(pairing, user_id)
+            said = partial(
+                reply.say,
+                f"Your 1:1 with <@{other}> has ended; its history is kept. I've let them know.",
+                replace=True,
+            )
+            return Done(said, send=[notice_id], homes=_both(pairing))
+
+        _unit(deps, client, context, work, partial(reply.refuse, replace=True))
 
 
 def register_suggestions(app: App, deps: Deps) -> None:
@@ -217,19 +226,15 @@ def register_suggestions(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         refusal = "This invitation is not yours to answer."
-        try:
-            with Session(deps.engine) as session:
-                pairing = _pairing(session, body, context, refusal)
-                if pairing.member_id != context.user_id:
-                    raise pairings.SchedulingError(refusal)
-                current = pairings.schedule_of(pairing).cadence.describe()
-                pairing_id = pairing.id
-        except BUTTON_FAILURES as error:
-            Reply(respond, client, body).refuse(error)
-            return
-        client.views_open(
-            trigger_id=body["trigger_id"], view=views.suggest_form(pairing_id, current)
-        )
+
+        def work(session: Session) -> Done:
+            pairing = _pairing(session, body, context, refusal)
+            if pairing.member_id != context.user_id:
+                raise pairings.SchedulingError(refusal)
+            form = views.suggest_form(pairing.id, pairings.schedule_of(pairing).cadence.describe())
+            return Done(partial(client.views_open, trigger_id=body["trigger_id"], view=form))
+
+        _unit(deps, client, context, work, Reply(respond, client, body).refuse)
 
     @app.action(Action.PROPOSAL_ACCEPT)
     @app.action(Action.PROPOSAL_DECLINE)
@@ -239,21 +244,18 @@ def register_suggestions(app: App, deps: Deps) -> None:
         ack()
         now, reply = deps.clock.now(), Reply(respond, client, body)
         agreed = body["actions"][0]["action_id"] == Action.PROPOSAL_ACCEPT
-        try:
-            with Session(deps.engine) as session, session.begin():
-                refusal = "This suggestion is not yours to answer."
-                pairing = _pairing(session, body, context, refusal)
-                notice_id = pairings.answer_proposal(
-                    session, pairing, by=body["user"]["id"], accept_it=agreed, now=now
-                )
-                people = _both(pairing)
-        except BUTTON_FAILURES as error:
-            reply.refuse(error)
-            return
-        done = "Agreed: the 1:1 starts at that time." if agreed else "Kept your time."
-        reply.say(f"{done} I've told <@{people[1]}>.", replace=True)
-        deps.outbox.send_now([notice_id], now)
-        home.publish(deps, client, (context.team_id or ""), people)
+
+        def work(session: Session) -> Done:
+            refusal = "This suggestion is not yours to answer."
+            pairing = _pairing(session, body, context, refusal)
+            notice_id = pairings.answer_proposal(
+                session, pairing, by=body["user"]["id"], accept_it=agreed, now=now
+            )
+            done = "Agreed: the 1:1 starts at that time." if agreed else "Kept your time."
+            said = partial(reply.say, f"{done} I've told <@{pairing.member_id}>.", replace=True)
+            return Done(said, send=[notice_id], homes=_both(pairing))
+
+        _unit(deps, client, context, work, reply.refuse)
 
 
 def register_prompts(app: App, deps: Deps) -> None:
@@ -263,26 +265,25 @@ def register_prompts(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         user_id = body["user"]["id"]
-        try:
-            with Session(deps.engine) as session:
-                meeting = _meeting(session, body, context)
-                given = checkins.answers(session, meeting, user_id)
-                rows = [
-                    (
-                        q.key,
-                        q.text,
-                        q.mood,
-                        (given[q.key].mood if q.mood else given[q.key].text)
-                        if q.key in given
-                        else None,
-                    )
-                    for q in checkins.questions(session, meeting, user_id)
-                ]  # a skipped one prefills as empty
-                form = views.answer_form(meeting.id, rows)
-        except BUTTON_FAILURES as error:
-            Reply(respond, client, body).refuse(error)
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=form)
+
+        def work(session: Session) -> Done:
+            meeting = _meeting(session, body, context)
+            given = checkins.answers(session, meeting, user_id)
+            rows = [
+                (
+                    q.key,
+                    q.text,
+                    q.mood,
+                    (given[q.key].mood if q.mood else given[q.key].text)
+                    if q.key in given
+                    else None,
+                )
+                for q in checkins.questions(session, meeting, user_id)
+            ]  # a skipped one prefills as empty
+            form = views.answer_form(meeting.id, rows)
+            return Done(partial(client.views_open, trigger_id=body["trigger_id"], view=form))
+
+        _unit(deps, client, context, work, Reply(respond, client, body).refuse)
 
     @app.action(Action.PROMPT_SKIP)
     def skip(
@@ -291,21 +292,20 @@ def register_prompts(app: App, deps: Deps) -> None:
         ack()
         now, reply = deps.clock.now(), Reply(respond, client, body)
         user_id = body["user"]["id"]
-        try:
-            with Session(deps.engine) as session, session.begin():
-                meeting = _meeting(session, body, context)
-                _, notice_id = pairings.skip(
-                    session, meeting.pairing, by=user_id, now=now, meeting=meeting
-                )
-                skipped_at, people = meeting.starts_at, _both(meeting.pairing)
-        except BUTTON_FAILURES as error:
-            reply.refuse(error)
-            return
-        reply.say(
-            f"Skipped the 1:1 on {views.date_token(skipped_at)}; only that one.", replace=True
-        )
-        deps.outbox.send_now([notice_id], now)
-        home.publish(deps, client, (context.team_id or ""), people)
+
+        def work(session: Session) -> Done:
+            meeting = _meeting(session, body, context)
+            _, notice_id = pairings.skip(
+                session, meeting.pairing, by=user_id, now=now, meeting=meeting
+            )
+            said = partial(
+                reply.say,
+                f"Skipped the 1:1 on {views.date_token(meeting.starts_at)}; only that one.",
+                replace=True,
+            )
+            return Done(said, send=[notice_id], homes=_both(meeting.pairing))
+
+        _unit(deps, client, context, work, reply.refuse)
 
 
 def register_after(app: App, deps: Deps) -> None:
@@ -315,20 +315,19 @@ def register_after(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         user_id = body["user"]["id"]
-        try:
-            with Session(deps.engine) as session:
-                meeting = _meeting(session, body, context)
-                pairing = meeting.pairing
-                form = views.notes_form(
-                    meeting.id,
-                    user_id,
-                    pairings.other_of(pairing, user_id),
-                    leader=user_id == pairing.leader_id,
-                )
-        except BUTTON_FAILURES as error:
-            Reply(respond, client, body).refuse(error)
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=form)
+
+        def work(session: Session) -> Done:
+            meeting = _meeting(session, body, context)
+            pairing = meeting.pairing
+            form = views.notes_form(
+                meeting.id,
+                user_id,
+                pairings.other_of(pairing, user_id),
+                leader=user_id == pairing.leader_id,
+            )
+            return Done(partial(client.views_open, trigger_id=body["trigger_id"], view=form))
+
+        _unit(deps, client, context, work, Reply(respond, client, body).refuse)
 
     @app.action(Action.FOLLOWUP_MISSED)
     def missed(
@@ -336,20 +335,19 @@ def register_after(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         reply = Reply(respond, client, body)
-        try:
-            with Session(deps.engine) as session, session.begin():
-                meeting = _meeting(session, body, context)
-                pairings.mark_missed(session, meeting, by=body["user"]["id"], now=deps.clock.now())
-                starts_at, people = meeting.starts_at, _both(meeting.pairing)
-        except BUTTON_FAILURES as error:
-            reply.refuse(error)
-            return
-        reply.say(
-            f"Noted: the 1:1 on {views.date_token(starts_at)} did not happen. Its open "
-            "action items carry over to the next one.",
-            replace=True,
-        )
-        home.publish(deps, client, (context.team_id or ""), people)
+
+        def work(session: Session) -> Done:
+            meeting = _meeting(session, body, context)
+            pairings.mark_missed(session, meeting, by=body["user"]["id"], now=deps.clock.now())
+            said = partial(
+                reply.say,
+                f"Noted: the 1:1 on {views.date_token(meeting.starts_at)} did not happen. Its "
+                "open action items carry over to the next one.",
+                replace=True,
+            )
+            return Done(said, homes=_both(meeting.pairing))
+
+        _unit(deps, client, context, work, reply.refuse)
 
     @app.action(Action.ACTION_DONE)
     def done(
@@ -357,21 +355,19 @@ def register_after(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         reply = Reply(respond, client, body)
-        try:
-            with Session(deps.engine) as session, session.begin():
-                item = notes.tick_off(
-                    session,
-                    item_id=read_id(body["actions"][0]["value"]),
-                    team_id=context.team_id or "",
-                    user_id=body["user"]["id"],
-                    now=deps.clock.now(),
-                )
-                text, people = item.text, _both(session.get_one(pairings.Pairing, item.pairing_id))
-        except BUTTON_FAILURES as error:
-            reply.refuse(error)
-            return
-        reply.say(f"Done: {escape(text)}", replace=False)
-        home.publish(deps, client, (context.team_id or ""), people)
+
+        def work(session: Session) -> Done:
+            item = notes.tick_off(
+                session,
+                item_id=read_id(body["actions"][0]["value"]),
+                team_id=context.team_id or "",
+                user_id=body["user"]["id"],
+                now=deps.clock.now(),
+            )
+            said = partial(reply.say, f"Done: {escape(item.text)}", replace=False)
+            return Done(said, homes=_both(item.pairing))
+
+        _unit(deps, client, context, work, reply.refuse)
 
 
 def register_snooze(app: App, deps: Deps) -> None:
@@ -382,30 +378,30 @@ def register_snooze(app: App, deps: Deps) -> None:
         ack()
         now, user_id = deps.clock.now(), body["user"]["id"]
         reply = Reply(respond, client, body)
-        try:
+
+        def work(session: Session) -> Done:
             meeting_id, _, choice = str(body["actions"][0]["selected_option"]["value"]).partition(
                 ":"
             )
-            with Session(deps.engine) as session, session.begin():
-                meeting = checkins.meeting_for(
-                    session,
-                    meeting_id=read_id(meeting_id),
-                    team_id=context.team_id or "",
-                    user_id=user_id,
-                )
-                planned = checkins.snooze(
-                    session,
-                    meeting,
-                    user_id=user_id,
-                    choice=choice,
-                    person=preferences.of(
-                        session, team_id=meeting.team_id, user_id=user_id, zone=meeting.pairing.zone
-                    ),
-                    timeline=checkins.leader_preferences(session, meeting.pairing).timeline,
-                    now=now,
-                )
-                enqueue(session, planned, now=now)
-        except BUTTON_FAILURES as error:
-            reply.refuse(error)
-            return
-        reply.say(f"I'll remind you {views.date_token(planned.due_at)}.", replace=False)
+            meeting = checkins.meeting_for(
+                session,
+                meeting_id=read_id(meeting_id),
+                team_id=context.team_id or "",
+                user_id=user_id,
+            )
+            planned = checkins.snooze(
+                session,
+                meeting,
+                user_id=user_id,
+                choice=choice,
+                person=preferences.of(
+                    session, team_id=meeting.team_id, user_id=user_id, zone=meeting.pairing.zone
+                ),
+                timeline=checkins.leader_preferences(session, meeting.pairing).timeline,
+                now=now,
+            )
+            enqueue(session, planned, now=now)
+            when = views.date_token(planned.due_at)
+            return Done(partial(reply.say, f"I'll remind you {when}.", replace=False))
+
+        _unit(deps, client, context, work, reply.refuse)

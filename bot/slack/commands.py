@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from bot.privacy import service as privacy
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import CadenceError, Schedule, describe_for, occurrences
 from bot.scheduling.grammar import parse_schedule
-from bot.slack import files, home, messages, payloads, people, views
+from bot.slack import files, home, messages, payloads, people, views, work
 from bot.slack.views import COMMAND, help_blocks
 
 logger = logging.getLogger(__name__)
@@ -45,16 +46,15 @@ def register(app: App, deps: Deps) -> None:
         subcommand, _, rest = text.partition(" ")
         handler = HANDLERS.get(subcommand.lower() or "help")
         if handler is not None:
-            blocks, after = handler(deps, command, client, rest.strip())
+            blocks, then = handler(deps, command, client, rest.strip())
         else:
-            blocks, after = help_blocks(not_understood=payloads.unescape(text)), None
+            blocks, then = help_blocks(not_understood=payloads.unescape(text)), None
         if blocks:  # otherwise a form opened instead
             respond(response_type="ephemeral", text=_first_line(blocks), blocks=blocks)
-        if after is not None:
-            after()
+        work.after(deps, client, command["team_id"], then)
 
 
-Answer = tuple[Blocks, Callable[[], object] | None]  # the reply, and what to do once acked
+Answer = tuple[Blocks, work.Done | None]  # the reply, and what to do once it is given
 
 
 class Refused(Exception):
@@ -113,10 +113,11 @@ def create(
     try:
         today = now.astimezone(ZoneInfo(leader.tz)).date()
         plan = plan_for(leader.tz, today)
-        with Session(deps.engine) as session, session.begin():
+
+        def create_it(session: Session) -> int | None:
             for someone in (leader, member):
                 profiles.remember(session, someone, team_id=team_id, now=now)
-            _, delivery_id = pairings.schedule(
+            return pairings.schedule(
                 session,
                 team_id=team_id,
                 enterprise_id=enterprise_id,
@@ -125,7 +126,9 @@ def create(
                 plan=plan,
                 now=now,
                 app_id=app_id,
-            )
+            )[1]
+
+        delivery_id = work.transaction(deps, create_it)
     except CadenceError as error:
         problem = views.problem_blocks(error.reason + ".", quoted=error.fragment or None)
         raise Refused(problem, error.field) from None
@@ -133,12 +136,7 @@ def create(
         raise Refused(views.problem_blocks(str(error))) from None
     upcoming = occurrences(plan, after=now, count=3)
     blocks = views.scheduled_blocks(member.id, describe_for(plan, leader.tz, after=now), upcoming)
-
-    def after() -> None:
-        deps.outbox.send_now([delivery_id], deps.clock.now())
-        home.publish(deps, client, team_id, [leader_id, member_id])
-
-    return blocks, after
+    return blocks, work.Done(send=[delivery_id], homes=[leader_id, member_id])
 
 
 def _open_schedule_form(client: WebClient, command: dict[str, Any], member_id: str | None):
@@ -153,8 +151,9 @@ def _open_schedule_form(client: WebClient, command: dict[str, Any], member_id: s
 
 def _list(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -> Answer:
     user_id, now = command["user_id"], deps.clock.now()
-    rows = []
-    with Session(deps.engine) as session:
+
+    def rows(session: Session) -> list[tuple[str, str, Any, datetime | None]]:
+        found = []
         for pairing in pairings.pairings_of(session, team_id=command["team_id"], user_id=user_id):
             leads = pairing.leader_id == user_id
             other = pairing.member_id if leads else pairing.leader_id
@@ -163,8 +162,10 @@ def _list(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -
             if pairing.status is not pairings.PairingStatus.ACTIVE:
                 role = f"{role}, {pairing.status.value}"
             upcoming = pairings.next_meeting(pairing, now=now)
-            rows.append((other, role, words, upcoming.starts_at if upcoming else None))
-    return views.list_blocks(rows), None
+            found.append((other, role, words, upcoming.starts_at if upcoming else None))
+        return found
+
+    return views.list_blocks(work.transaction(deps, rows)), None
 
 
 def _one_mention(rest: str) -> tuple[str, str]:
@@ -200,27 +201,22 @@ def _with_pairing(
     except SlackApiError:
         return views.problem_blocks("I can't find that person in this workspace."), None
     now = deps.clock.now()
+
+    def apply(session: Session) -> tuple[str | Blocks, work.Done]:
+        pairing = pairings.find_with(
+            session, team_id=command["team_id"], user_id=command["user_id"], other=other
+        )
+        reply, deliveries = change(session, pairing, now, words)
+        stale = (pairing.leader_id, pairing.member_id) if changes_home else ()
+        return reply, work.Done(send=deliveries, homes=stale)
+
     try:
-        with Session(deps.engine) as session, session.begin():
-            pairing = pairings.find_with(
-                session, team_id=command["team_id"], user_id=command["user_id"], other=other
-            )
-            reply, deliveries = change(session, pairing, now, words)
-            both = (pairing.leader_id, pairing.member_id)
+        reply, done = work.transaction(deps, apply)
     except CadenceError as error:
         return views.problem_blocks(error.reason + ".", quoted=error.fragment or words), None
     except pairings.SchedulingError as error:
         return views.done_blocks(str(error)), None
-    blocks = views.done_blocks(reply) if isinstance(reply, str) else reply
-    if not (deliveries or changes_home):
-        return blocks, None
-
-    def after() -> None:
-        deps.outbox.send_now(deliveries, deps.clock.now())
-        if changes_home:
-            home.publish(deps, client, command["team_id"], both)
-
-    return blocks, after
+    return (views.done_blocks(reply) if isinstance(reply, str) else reply), done
 
 
 def _skip(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
@@ -334,31 +330,29 @@ def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> 
         until = profiles.parse_away(rest, today=today)
     except pairings.SchedulingError as error:
         return views.done_blocks(str(error)), None
-    with Session(deps.engine) as session, session.begin():
-        profiles.set_away(
+    work.transaction(
+        deps,
+        lambda session: profiles.set_away(
             session, team_id=command["team_id"], user_id=command["user_id"], until=until, now=now
-        )
-
-    def after() -> None:
-        home.publish(deps, client, command["team_id"], [command["user_id"]])
-
+        ),
+    )
+    stale = work.Done(homes=[command["user_id"]])
     if until is None:
-        return views.done_blocks("Welcome back: prompts and nudges reach you again."), after
+        return views.done_blocks("Welcome back: prompts and nudges reach you again."), stale
     return views.done_blocks(
         f"Enjoy your time away. No prompts or nudges reach you until {until:%A %d %B %Y} "
         f"(included), in every 1:1 you're in. `{COMMAND} away off` ends it early."
-    ), after
+    ), stale
 
 
 def _summary(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -> Answer:
     """Your weekly summary, now (the same one the Monday DM brings)."""
-    with Session(deps.engine) as session:
-        message = messages.summary_message(
-            session,
-            team_id=command["team_id"],
-            leader_id=command["user_id"],
-            now=deps.clock.now(),
-        )
+    message = work.transaction(
+        deps,
+        lambda session: messages.summary_message(
+            session, team_id=command["team_id"], leader_id=command["user_id"], now=deps.clock.now()
+        ),
+    )
     return message.blocks or [], None
 
 
@@ -373,11 +367,10 @@ def _calendar(deps: Deps, command: dict[str, Any], _client: WebClient, rest: str
             "(the operator sets ONEONONE_PUBLIC_URL)."
         ), None
     now, team_id, user_id = deps.clock.now(), command["team_id"], command["user_id"]
-    with Session(deps.engine) as session, session.begin():
-        if rest.lower() == "reset":
-            secret = calendars.reset(session, team_id=team_id, user_id=user_id, now=now)
-        else:
-            secret = calendars.new_link(session, team_id=team_id, user_id=user_id, now=now)
+    make = calendars.reset if rest.lower() == "reset" else calendars.new_link
+    secret = work.transaction(
+        deps, lambda session: make(session, team_id=team_id, user_id=user_id, now=now)
+    )
     if secret is None:
         return views.done_blocks(
             "You already have a calendar link. I keep only a fingerprint of it, so I can't "
@@ -389,20 +382,19 @@ def _calendar(deps: Deps, command: dict[str, Any], _client: WebClient, rest: str
 def _export(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
     """Everything you may read here, as a JSON file in your DM with the app."""
     team_id, user_id, now = command["team_id"], command["user_id"], deps.clock.now()
-    with Session(deps.engine) as session:
-        document = privacy.export(session, team_id=team_id, user_id=user_id, now=now)
-
-    def after() -> None:
-        files.send(
-            client,
-            user_id,
-            content=json.dumps(document, indent=2, ensure_ascii=False).encode(),
-            filename=f"oneonone-export-{now:%Y-%m-%d}.json",
-            title="Your oneonone data",
-            comment="Everything you can read in oneonone, as of now. Only you see this file.",
-        )
-
-    return views.done_blocks("Your export is on its way to our DM, as a file."), after
+    document = work.transaction(
+        deps, lambda session: privacy.export(session, team_id=team_id, user_id=user_id, now=now)
+    )
+    sent = partial(
+        files.send,
+        client,
+        user_id,
+        content=json.dumps(document, indent=2, ensure_ascii=False).encode(),
+        filename=f"oneonone-export-{now:%Y-%m-%d}.json",
+        title="Your oneonone data",
+        comment="Everything you can read in oneonone, as of now. Only you see this file.",
+    )
+    return views.done_blocks("Your export is on its way to our DM, as a file."), work.Done(sent)
 
 
 def _forget(_deps: Deps, _command: dict[str, Any], _client: WebClient, rest: str) -> Answer:

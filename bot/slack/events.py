@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_sdk import WebClient
-from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
 from bot.delivery.outbox import enqueue_returning_id
 from bot.deps import Deps
-from bot.models import Meeting, ProcessedEvent
+from bot.models import Meeting
 from bot.people import profiles
 from bot.privacy import service as privacy
 from bot.scheduling import service as pairings
 from bot.scheduling.service import Status
 from bot.scheduling.zones import is_zone
-from bot.slack import guard, home, messages, payloads, people, views
+from bot.slack import guard, messages, payloads, people, views
+from bot.slack.work import Done, claim, in_turn, release, transaction, unit
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +31,12 @@ Middleware = Callable[..., BoltResponse | None]
 
 
 def register(app: App, deps: Deps) -> None:
-    engine = deps.engine
     app.middleware(take_each_request_once(deps))
 
     @app.event("user_change")
-    def user_change(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    def user_change(
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         """Fires for any profile edit. A person's zone and status are kept; bots, deactivated
         accounts and a zone this machine does not know are left alone."""
         user = event.get("user")
@@ -44,15 +46,18 @@ def register(app: App, deps: Deps) -> None:
         if not (team_id and isinstance(user_id, str) and user_id and is_zone(tz)):
             return
         profile = user.get("profile")
-        now = deps.clock.now()
-        with Session(engine) as session, session.begin():
+        status, now = (
+            Status.from_slack(profile if isinstance(profile, dict) else {}),
+            deps.clock.now(),
+        )
+
+        def work(session: Session) -> Done:
             planned = profiles.tz_changed(session, team_id=team_id, user_id=user_id, tz=tz, now=now)
             row = profiles.profile(session, team_id=team_id, user_id=user_id, now=now)
-            profiles.remember_status(
-                row, Status.from_slack(profile if isinstance(profile, dict) else {})
-            )
-            ids = [enqueue_returning_id(session, p, now=now) for p in planned]
-        deps.outbox.send_now([i for i in ids if i is not None], now)
+            profiles.remember_status(row, status)
+            return Done(send=[enqueue_returning_id(session, p, now=now) for p in planned])
+
+        unit(deps, client, team_id, work)
 
     register_replies(app, deps)
 
@@ -68,13 +73,15 @@ def register(app: App, deps: Deps) -> None:
         else:
             single_workspace_uninstalled(body)
         if team_id:
-            with Session(engine) as session, session.begin():
-                privacy.uninstalled(
+            transaction(
+                deps,
+                lambda session: privacy.uninstalled(
                     session,
                     team_id=team_id,
                     now=deps.clock.now(),
                     grace_days=deps.settings.uninstall_grace_days,
-                )
+                ),
+            )
 
     if store is not None:
         # Bolt deletes the revoked tokens' rows from the installation store.
@@ -108,14 +115,7 @@ def take_each_request_once(deps: Deps) -> Middleware:
         if not isinstance(event_id, str) or not event_id:
             return next()
         try:
-            with deps.engine.begin() as connection:
-                connection.execute(
-                    insert(ProcessedEvent).values(
-                        event_id=event_id[:64],
-                        team_id=body.get("team_id"),
-                        received_at=deps.clock.now(),
-                    )
-                )
+            claim(deps, event_id, body.get("team_id"))
         except guard.DATABASE_DOWN:
             if body.get("type") == "event_callback" and retry_num < LAST_RETRY:
                 logger.warning("database unreachable: event %s left for Slack to resend", event_id)
@@ -127,10 +127,7 @@ def take_each_request_once(deps: Deps) -> Middleware:
         try:
             return next()
         except Exception:
-            with deps.engine.begin() as connection:
-                connection.execute(
-                    delete(ProcessedEvent).where(ProcessedEvent.event_id == event_id)
-                )
+            release(deps, event_id)
             raise
 
     return middleware
@@ -189,19 +186,22 @@ def _reply(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any]) -
     if not text:
         say(views.ONLY_WORDS)
         return
-    with Session(deps.engine) as session, session.begin():
+
+    def work(session: Session) -> Done:
         meeting = checkins.open_meeting(session, team_id=team_id, user_id=user_id, now=now)
         if meeting is None:
-            say(views.NOTHING_TO_ANSWER)
-            return
+            return Done(partial(say, views.NOTHING_TO_ANSWER))
         answered, following = checkins.answer_in_turn(
             session, meeting, user_id=user_id, text=text, now=now, source_ts=event.get("ts")
         )
-        meeting_id = meeting.id
-    with_file = " " + views.FILE_STAYS if event.get("files") else ""
-    say(views.turn_reply(answered, following) + with_file)
-    if answered is not None:
-        _answers_changed(deps, client, team_id, meeting_id, user_id)
+        with_file = " " + views.FILE_STAYS if event.get("files") else ""
+        said = partial(say, views.turn_reply(answered, following) + with_file)
+        if answered is None:
+            return Done(said)
+        changed = _answers_changed(session, client, meeting, user_id)
+        return Done(in_turn(said, changed.reply), homes=changed.homes)
+
+    unit(deps, client, team_id, work)
 
 
 def _edited(
@@ -211,40 +211,43 @@ def _edited(
     if not user_id or not ts or message.get("bot_id"):
         return
     text = payloads.message_text(message, people.names(client), files=False)
-    try:
-        with Session(deps.engine) as session, session.begin():
-            meeting = checkins.follow_edit(
-                session, team_id=team_id, user_id=user_id, ts=ts, text=text, now=deps.clock.now()
-            )
-            meeting_id = meeting.id if meeting else None
-    except pairings.SchedulingError as kept:
-        client.chat_postMessage(channel=channel, thread_ts=message.get("thread_ts"), text=str(kept))
-        return
-    if meeting_id is not None:
-        _answers_changed(deps, client, team_id, meeting_id, user_id)
+
+    def work(session: Session) -> Done:
+        meeting = checkins.follow_edit(
+            session, team_id=team_id, user_id=user_id, ts=ts, text=text, now=deps.clock.now()
+        )
+        return _answers_changed(session, client, meeting, user_id) if meeting else Done()
+
+    def kept(error: Exception) -> None:
+        client.chat_postMessage(
+            channel=channel, thread_ts=message.get("thread_ts"), text=str(error)
+        )
+
+    unit(deps, client, team_id, work, refuse=kept, failures=(pairings.SchedulingError,))
 
 
 def _deleted(deps: Deps, client: WebClient, team_id: str, user_id: str, ts: str) -> None:
     if not user_id or not ts:
         return
-    with Session(deps.engine) as session, session.begin():
+
+    def work(session: Session) -> Done:
         meeting = checkins.follow_delete(session, team_id=team_id, user_id=user_id, ts=ts)
-        meeting_id = meeting.id if meeting else None
-    if meeting_id is not None:
-        _answers_changed(deps, client, team_id, meeting_id, user_id)
+        return _answers_changed(session, client, meeting, user_id) if meeting else Done()
+
+    unit(deps, client, team_id, work)
 
 
-def _answers_changed(
-    deps: Deps, client: WebClient, team_id: str, meeting_id: int, user_id: str
-) -> None:
+def _answers_changed(session: Session, client: WebClient, meeting: Meeting, user_id: str) -> Done:
     """The person's prompt shows their answers as they are now, and both Homes too."""
-    with Session(deps.engine) as session:
-        meeting = session.get_one(Meeting, meeting_id)
-        refreshed = messages.prompt_message(session, meeting, user_id)
-        where = messages.prompt_location(session, meeting, user_id)
-        people_of = (meeting.pairing.leader_id, meeting.pairing.member_id)
+    refreshed = messages.prompt_message(session, meeting, user_id)
+    where = messages.prompt_location(session, meeting, user_id)
+    update = None
     if where is not None:
-        client.chat_update(
-            channel=where[0], ts=where[1], text=refreshed.text, blocks=refreshed.blocks
+        update = partial(
+            client.chat_update,
+            channel=where[0],
+            ts=where[1],
+            text=refreshed.text,
+            blocks=refreshed.blocks,
         )
-    home.publish(deps, client, team_id, people_of)
+    return Done(update, homes=(meeting.pairing.leader_id, meeting.pairing.member_id))

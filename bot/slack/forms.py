@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -12,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
 from bot.deps import Deps
-from bot.models import Pairing
 from bot.notes import service as notes
 from bot.people import blocks as settings_views
 from bot.people import service as preferences
@@ -20,9 +21,10 @@ from bot.people.service import SettingsError
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import CadenceError, describe_for
 from bot.scheduling.grammar import parse_schedule
-from bot.slack import commands, home, messages, payloads, people, views
+from bot.slack import commands, messages, payloads, people, views
 from bot.slack.ids import Form, Shortcut
 from bot.slack.views import state_value
+from bot.slack.work import Done, after, in_turn, unit
 
 
 def register(app: App, deps: Deps) -> None:
@@ -49,7 +51,7 @@ def register_schedule(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={"person": "Choose whom the 1:1 is with."})
             return
         try:
-            blocks, after = commands.create(
+            blocks, then = commands.create(
                 deps,
                 client,
                 team_id=context.team_id or "",
@@ -67,8 +69,7 @@ def register_schedule(app: App, deps: Deps) -> None:
         client.chat_postMessage(
             channel=body["user"]["id"], text="Your 1:1 is set up", blocks=blocks
         )
-        if after is not None:
-            after()
+        after(deps, client, context.team_id or "", then)
 
 
 def _plain(mrkdwn: str) -> str:
@@ -92,30 +93,35 @@ def register_suggest(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         words = (state_value(view["state"]["values"], "when") or "").strip()
         now = deps.clock.now()
-        try:
-            zone = client.users_info(user=user_id)["user"].get("tz") or "UTC"
+        zone = client.users_info(user=user_id)["user"].get("tz") or "UTC"
+
+        def work(session: Session) -> Done:
             plan = parse_schedule(words, default_zone=zone, today=now.date())
-            with Session(deps.engine) as session, session.begin():
-                pairing = session.get(
-                    Pairing, payloads.read_id(view.get("private_metadata"), what="form")
-                )
-                if pairing is None or pairing.team_id != (context.team_id or ""):
-                    raise pairings.SchedulingError("This invitation is no longer open.")
-                delivery_id = pairings.propose(session, pairing, by=user_id, plan=plan, now=now)
-                leader_id = pairing.leader_id
-        except CadenceError as error:
-            fragment = error.fragment or words
-            ack(response_action="errors", errors={"when": _plain(f"{fragment}: {error.reason}")})
-            return
-        except (pairings.SchedulingError, ValueError) as error:
-            ack(response_action="errors", errors={"when": _plain(str(error))})
-            return
-        ack()
-        asked = views.cadence(
-            describe_for(plan, zone, after=now), f"I've asked <@{leader_id}> about "
-        )
-        client.chat_postMessage(channel=user_id, text=f"{asked} You'll hear back.")
-        deps.outbox.send_now([delivery_id], now)
+            pairing = pairings.pairing_for(
+                session,
+                pairing_id=payloads.read_id(view.get("private_metadata"), what="form"),
+                team_id=context.team_id or "",
+                user_id=user_id,
+                refusal="This invitation is no longer open.",
+            )
+            delivery_id = pairings.propose(session, pairing, by=user_id, plan=plan, now=now)
+            asked = views.cadence(
+                describe_for(plan, zone, after=now), f"I've asked <@{pairing.leader_id}> about "
+            )
+            told = partial(
+                client.chat_postMessage, channel=user_id, text=f"{asked} You'll hear back."
+            )
+            return Done(in_turn(ack, told), send=[delivery_id])
+
+        def refuse(error: Exception) -> None:
+            if isinstance(error, CadenceError):
+                reason = f"{error.fragment or words}: {error.reason}"
+            else:
+                reason = str(error)
+            ack(response_action="errors", errors={"when": _plain(reason)})
+
+        failures = (CadenceError, pairings.SchedulingError, ValueError)
+        unit(deps, client, context.team_id or "", work, refuse=refuse, failures=failures)
 
 
 def register_answers(app: App, deps: Deps) -> None:
@@ -130,28 +136,30 @@ def register_answers(app: App, deps: Deps) -> None:
         user_id, now = body["user"]["id"], deps.clock.now()
         state = view["state"]["values"]
         given = {key: state_value(state, key) for key in state}
-        try:
-            with Session(deps.engine) as session, session.begin():
-                meeting = checkins.meeting_for(
-                    session,
-                    meeting_id=payloads.read_id(view.get("private_metadata"), what="form"),
-                    team_id=context.team_id or "",
-                    user_id=user_id,
-                )
-                checkins.save_answers(session, meeting, author_id=user_id, given=given, now=now)
-                message = messages.prompt_message(session, meeting, user_id)
-                where = messages.prompt_location(session, meeting, user_id)
-                people = (meeting.pairing.leader_id, meeting.pairing.member_id)
-        except (ValueError, pairings.SchedulingError) as error:
-            first = next(iter(state), "")
-            ack(response_action="errors", errors={first: _plain(str(error))})
-            return
-        ack()
-        if where is not None:  # the prompt shows the answers, updated in place
-            client.chat_update(
-                channel=where[0], ts=where[1], text=message.text, blocks=message.blocks
+
+        def work(session: Session) -> Done:
+            meeting = checkins.meeting_for(
+                session,
+                meeting_id=payloads.read_id(view.get("private_metadata"), what="form"),
+                team_id=context.team_id or "",
+                user_id=user_id,
             )
-        home.publish(deps, client, (context.team_id or ""), people)
+            checkins.save_answers(session, meeting, author_id=user_id, given=given, now=now)
+            message = messages.prompt_message(session, meeting, user_id)
+            where = messages.prompt_location(session, meeting, user_id)
+            updated = None
+            if where is not None:  # the prompt shows the answers, updated in place
+                updated = partial(
+                    client.chat_update,
+                    channel=where[0],
+                    ts=where[1],
+                    text=message.text,
+                    blocks=message.blocks,
+                )
+            people = (meeting.pairing.leader_id, meeting.pairing.member_id)
+            return Done(in_turn(ack, updated), homes=people)
+
+        _save(deps, client, context, work, ack, field=next(iter(state), ""))
 
 
 def register_notes(app: App, deps: Deps) -> None:
@@ -166,32 +174,29 @@ def register_notes(app: App, deps: Deps) -> None:
         user_id, now = body["user"]["id"], deps.clock.now()
         state = view["state"]["values"]
 
-        try:
+        def work(session: Session) -> Done:
             due = state_value(state, "due")
-            with Session(deps.engine) as session, session.begin():
-                meeting = checkins.meeting_for(
-                    session,
-                    meeting_id=payloads.read_id(view.get("private_metadata"), what="form"),
-                    team_id=context.team_id or "",
-                    user_id=user_id,
-                )
-                notes.record(
-                    session,
-                    meeting,
-                    author_id=user_id,
-                    shared=state_value(state, "shared"),
-                    private=state_value(state, "private"),
-                    item=state_value(state, "item"),
-                    owner_id=state_value(state, "owner"),
-                    due=date.fromisoformat(due) if due else None,
-                    now=now,
-                )
-                people = (meeting.pairing.leader_id, meeting.pairing.member_id)
-        except (ValueError, pairings.SchedulingError) as error:
-            ack(response_action="errors", errors={next(iter(state), "shared"): _plain(str(error))})
-            return
-        ack()
-        home.publish(deps, client, (context.team_id or ""), people)
+            meeting = checkins.meeting_for(
+                session,
+                meeting_id=payloads.read_id(view.get("private_metadata"), what="form"),
+                team_id=context.team_id or "",
+                user_id=user_id,
+            )
+            notes.record(
+                session,
+                meeting,
+                author_id=user_id,
+                shared=state_value(state, "shared"),
+                private=state_value(state, "private"),
+                item=state_value(state, "item"),
+                owner_id=state_value(state, "owner"),
+                due=date.fromisoformat(due) if due else None,
+                now=now,
+            )
+            people = (meeting.pairing.leader_id, meeting.pairing.member_id)
+            return Done(in_turn(ack), homes=people)
+
+        _save(deps, client, context, work, ack, field=next(iter(state), "shared"))
 
 
 def register_topics(app: App, deps: Deps) -> None:
@@ -211,65 +216,93 @@ def register_topics(app: App, deps: Deps) -> None:
 
     @app.view(Form.TOPIC)
     def topic_form(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
     ) -> None:
         state, user_id = view["state"]["values"], body["user"]["id"]
         person = state_value(state, "person")
         text = state_value(state, "text") or ""
         kind = state_value(state, "shared")
         now = deps.clock.now()
-        try:
-            with Session(deps.engine) as session, session.begin():
-                pairing = pairings.find_open(
-                    session, team_id=context.team_id or "", one=user_id, other=person or ""
-                )
-                if pairing is None:
-                    ack(response_action="errors", errors={"person": "You have no 1:1 with them."})
-                    return
-                notes.add_topic(
-                    session,
-                    pairing,
-                    author_id=user_id,
-                    text=text,
-                    shared=kind != "private",
-                    now=now,
-                )
-        except pairings.SchedulingError as error:
-            ack(response_action="errors", errors={"text": _plain(str(error))})
-            return
-        ack()
+
+        def work(session: Session) -> Done:
+            pairing = pairings.find_open(
+                session, team_id=context.team_id or "", one=user_id, other=person or ""
+            )
+            if pairing is None:
+                raise SettingsError("person", "You have no 1:1 with them.")
+            notes.add_topic(
+                session, pairing, author_id=user_id, text=text, shared=kind != "private", now=now
+            )
+            return Done(in_turn(ack))
+
+        _save(deps, client, context, work, ack, field="text")
 
 
 def register_settings(app: App, deps: Deps) -> None:
     """The settings and questions forms. Whatever is not yet sent for your upcoming 1:1s is
     planned again under the new settings; a refusal names its field and saves nothing."""
 
-    def save(ack: Ack, context: BoltContext, view: dict[str, Any], whole: bool) -> None:
+    def save(
+        ack: Ack, client: WebClient, context: BoltContext, view: dict[str, Any], whole: bool
+    ) -> None:
         team_id, user_id = context.team_id or "", context.user_id or ""
         now = deps.clock.now()
         state = view["state"]["values"]
-        try:
-            with Session(deps.engine) as session, session.begin():
-                row = preferences.profile(session, team_id=team_id, user_id=user_id, now=now)
-                current = preferences.from_profile(row)
-                if whole:
-                    wanted = settings_views.read_settings(state, current)
-                else:
-                    member, leader = settings_views.read_questions(state)
-                    wanted = replace(current, member_questions=member, leader_questions=leader)
-                preferences.save(session, row, wanted, now=now)
-                if whole:
-                    checkins.replan(session, team_id=team_id, user_id=user_id, now=now)
-                    preferences.plan_summary(session, row, now=now, again=True)
-        except SettingsError as error:
-            ack(response_action="errors", errors={error.field: _plain(str(error))})
-            return
-        ack()
+
+        def work(session: Session) -> Done:
+            row = preferences.profile(session, team_id=team_id, user_id=user_id, now=now)
+            current = preferences.from_profile(row)
+            if whole:
+                wanted = settings_views.read_settings(state, current)
+            else:
+                member, leader = settings_views.read_questions(state)
+                wanted = replace(current, member_questions=member, leader_questions=leader)
+            preferences.save(session, row, wanted, now=now)
+            if whole:
+                checkins.replan(session, team_id=team_id, user_id=user_id, now=now)
+                preferences.plan_summary(session, row, now=now, again=True)
+            return Done(in_turn(ack))
+
+        refuse = _refuse_in(ack, field="")
+        unit(deps, client, team_id, work, refuse=refuse, failures=(SettingsError,))
 
     @app.view(Form.SETTINGS)
-    def settings_form(ack: Ack, context: BoltContext, view: dict[str, Any]) -> None:
-        save(ack, context, view, whole=True)
+    def settings_form(
+        ack: Ack, client: WebClient, context: BoltContext, view: dict[str, Any]
+    ) -> None:
+        save(ack, client, context, view, whole=True)
 
     @app.view(Form.QUESTIONS)
-    def questions_form(ack: Ack, context: BoltContext, view: dict[str, Any]) -> None:
-        save(ack, context, view, whole=False)
+    def questions_form(
+        ack: Ack, client: WebClient, context: BoltContext, view: dict[str, Any]
+    ) -> None:
+        save(ack, client, context, view, whole=False)
+
+
+def _refuse_in(ack: Ack, *, field: str) -> Callable[[Exception], None]:
+    """A refusal shown in the form, at the field it names (`SettingsError`) or at `field`."""
+
+    def refuse(error: Exception) -> None:
+        where = error.field if isinstance(error, SettingsError) else field
+        ack(response_action="errors", errors={where: _plain(str(error))})
+
+    return refuse
+
+
+def _save(
+    deps: Deps,
+    client: WebClient,
+    context: BoltContext,
+    work: Callable[[Session], Done],
+    ack: Ack,
+    *,
+    field: str,
+) -> None:
+    """A form about a 1:1's meeting: a stale form or a bad value is shown at `field`."""
+    failures = (ValueError, pairings.SchedulingError)
+    refuse = _refuse_in(ack, field=field)
+    unit(deps, client, context.team_id or "", work, refuse=refuse, failures=failures)
