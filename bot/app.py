@@ -29,9 +29,14 @@ from bot.config import Settings
 from bot.delivery.housekeeping import Chore
 from bot.delivery.outbox import Outbox
 from bot.deps import Deps
+from bot.home import listeners as home_listeners
 from bot.installations import bot_tokens, installation_store
+from bot.people import listeners as people_listeners
 from bot.privacy import service as privacy
 from bot.slack import manifest, messages, register_listeners
+
+# The feature packages that carry their own listeners (the rest are still in `bot.slack`).
+FEATURES = (people_listeners.register, home_listeners.register)
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -98,7 +103,8 @@ def create_app(
     )
     clock = clock or SystemClock()
     outbox = make_outbox(settings, engine, clock)
-    register_listeners(app, Deps(settings=settings, engine=engine, outbox=outbox, clock=clock))
+    deps = Deps(settings=settings, engine=engine, outbox=outbox, clock=clock)
+    register_listeners(app, deps, features=FEATURES)
     return app
 
 

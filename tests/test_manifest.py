@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from bot.app import FEATURES
 from bot.config import Settings
 from bot.deps import Deps
 from bot.simulator.webapi import METHOD_SCOPES
@@ -84,7 +85,8 @@ def registered() -> Recorder:
     union = Recorder(oauth=True)
     for oauth in (True, False):
         recorder = Recorder(oauth=oauth)
-        register_listeners(recorder, Deps(Settings(), engine=None, outbox=None, clock=None))  # type: ignore[arg-type]
+        deps = Deps(Settings(), engine=None, outbox=None, clock=None)  # type: ignore[arg-type]
+        register_listeners(recorder, deps, features=FEATURES)
         union.commands |= recorder.commands
         union.events |= recorder.events
         union.interactive |= recorder.interactive

@@ -21,11 +21,12 @@ from bot.deps import Deps
 from bot.notes import service as notes
 from bot.people import blocks as settings_views
 from bot.people import profiles
+from bot.people.listeners import open_settings
 from bot.privacy import service as privacy
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import CadenceError, Schedule, describe_for, occurrences
 from bot.scheduling.grammar import parse_schedule
-from bot.slack import files, home, messages, payloads, people, views, work
+from bot.slack import files, messages, payloads, people, views, work
 from bot.slack.views import COMMAND, help_blocks
 
 logger = logging.getLogger(__name__)
@@ -404,7 +405,7 @@ def _forget(_deps: Deps, _command: dict[str, Any], _client: WebClient, rest: str
 
 
 def _open_settings(deps: Deps, client: WebClient, command: dict[str, Any], form: Any) -> None:
-    home.open_settings(
+    open_settings(
         deps,
         client,
         team_id=command["team_id"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Any
@@ -15,8 +14,6 @@ from sqlalchemy.orm import Session
 from bot.checkins import service as checkins
 from bot.deps import Deps
 from bot.notes import service as notes
-from bot.people import blocks as settings_views
-from bot.people import service as preferences
 from bot.people.service import SettingsError
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import CadenceError, describe_for
@@ -24,7 +21,7 @@ from bot.scheduling.grammar import parse_schedule
 from bot.slack import commands, messages, payloads, people, views
 from bot.slack.ids import Form, Shortcut
 from bot.slack.views import state_value
-from bot.slack.work import Done, after, in_turn, unit
+from bot.slack.work import Done, after, form_error, in_turn, refuse_in_form, unit
 
 
 def register(app: App, deps: Deps) -> None:
@@ -33,7 +30,6 @@ def register(app: App, deps: Deps) -> None:
     register_answers(app, deps)
     register_notes(app, deps)
     register_topics(app, deps)
-    register_settings(app, deps)
 
 
 def register_schedule(app: App, deps: Deps) -> None:
@@ -63,22 +59,13 @@ def register_schedule(app: App, deps: Deps) -> None:
             )
         except commands.Refused as refused:
             reason = refused.blocks[0]["text"]["text"]
-            ack(response_action="errors", errors={refused.field or "person": _plain(reason)})
+            ack(response_action="errors", errors={refused.field or "person": form_error(reason)})
             return
         ack()
         client.chat_postMessage(
             channel=body["user"]["id"], text="Your 1:1 is set up", blocks=blocks
         )
         after(deps, client, context.team_id or "", then)
-
-
-def _plain(mrkdwn: str) -> str:
-    return (
-        mrkdwn.replace("`", "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")[:150]
-    )
 
 
 def register_suggest(app: App, deps: Deps) -> None:
@@ -118,7 +105,7 @@ def register_suggest(app: App, deps: Deps) -> None:
                 reason = f"{error.fragment or words}: {error.reason}"
             else:
                 reason = str(error)
-            ack(response_action="errors", errors={"when": _plain(reason)})
+            ack(response_action="errors", errors={"when": form_error(reason)})
 
         failures = (CadenceError, pairings.SchedulingError, ValueError)
         unit(deps, client, context.team_id or "", work, refuse=refuse, failures=failures)
@@ -242,57 +229,6 @@ def register_topics(app: App, deps: Deps) -> None:
         _save(deps, client, context, work, ack, field="text")
 
 
-def register_settings(app: App, deps: Deps) -> None:
-    """The settings and questions forms. Whatever is not yet sent for your upcoming 1:1s is
-    planned again under the new settings; a refusal names its field and saves nothing."""
-
-    def save(
-        ack: Ack, client: WebClient, context: BoltContext, view: dict[str, Any], whole: bool
-    ) -> None:
-        team_id, user_id = context.team_id or "", context.user_id or ""
-        now = deps.clock.now()
-        state = view["state"]["values"]
-
-        def work(session: Session) -> Done:
-            row = preferences.profile(session, team_id=team_id, user_id=user_id, now=now)
-            current = preferences.from_profile(row)
-            if whole:
-                wanted = settings_views.read_settings(state, current)
-            else:
-                member, leader = settings_views.read_questions(state)
-                wanted = replace(current, member_questions=member, leader_questions=leader)
-            preferences.save(session, row, wanted, now=now)
-            if whole:
-                checkins.replan(session, team_id=team_id, user_id=user_id, now=now)
-                preferences.plan_summary(session, row, now=now, again=True)
-            return Done(in_turn(ack))
-
-        refuse = _refuse_in(ack, field="")
-        unit(deps, client, team_id, work, refuse=refuse, failures=(SettingsError,))
-
-    @app.view(Form.SETTINGS)
-    def settings_form(
-        ack: Ack, client: WebClient, context: BoltContext, view: dict[str, Any]
-    ) -> None:
-        save(ack, client, context, view, whole=True)
-
-    @app.view(Form.QUESTIONS)
-    def questions_form(
-        ack: Ack, client: WebClient, context: BoltContext, view: dict[str, Any]
-    ) -> None:
-        save(ack, client, context, view, whole=False)
-
-
-def _refuse_in(ack: Ack, *, field: str) -> Callable[[Exception], None]:
-    """A refusal shown in the form, at the field it names (`SettingsError`) or at `field`."""
-
-    def refuse(error: Exception) -> None:
-        where = error.field if isinstance(error, SettingsError) else field
-        ack(response_action="errors", errors={where: _plain(str(error))})
-
-    return refuse
-
-
 def _save(
     deps: Deps,
     client: WebClient,
@@ -304,5 +240,5 @@ def _save(
 ) -> None:
     """A form about a 1:1's meeting: a stale form or a bad value is shown at `field`."""
     failures = (ValueError, pairings.SchedulingError)
-    refuse = _refuse_in(ack, field=field)
+    refuse = refuse_in_form(ack, field=field)
     unit(deps, client, context.team_id or "", work, refuse=refuse, failures=failures)

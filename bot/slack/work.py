@@ -27,6 +27,7 @@ from bot.home import blocks as home_views
 from bot.home import service as home
 from bot.models import ProcessedEvent
 from bot.people import service as preferences
+from bot.people.service import SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -138,3 +139,24 @@ def publish_now(deps: Deps, client: WebClient, team_id: str, users: list[str]) -
             client.views_publish(user_id=user_id, view=view)
         except SlackApiError as error:
             logger.warning("home of %s not published: %s", user_id, error.response.get("error"))
+
+
+def form_error(mrkdwn: str) -> str:
+    """A refusal's words as a form shows them under a field: plain text, at most 150
+    characters (Slack's limit for `response_action: errors`)."""
+    return (
+        mrkdwn.replace("`", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")[:150]
+    )
+
+
+def refuse_in_form(ack: Callable[..., object], *, field: str) -> Callable[[Exception], None]:
+    """A refusal shown in the form, at the field it names (`SettingsError`) or at `field`."""
+
+    def refuse(error: Exception) -> None:
+        where = error.field if isinstance(error, SettingsError) else field
+        ack(response_action="errors", errors={where: form_error(str(error))})
+
+    return refuse

@@ -1,6 +1,7 @@
-"""The App Home: published when someone opens it and after every change of theirs that it
-shows (a 1:1 scheduled, accepted, skipped, moved or ended; answers; action items; away), and
-the buttons that only the App Home has."""
+"""The App Home: published when someone opens it (and, by `bot.slack.work`, after every
+change of theirs that it shows), and the buttons that only the App Home has: the summary,
+an agenda, and being away. Imports the services of `home`, `people`, `checkins` and
+`scheduling`, and the Slack kit."""
 
 from __future__ import annotations
 
@@ -12,47 +13,18 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
 from bot.deps import Deps
 from bot.home import blocks as home_views
-from bot.people import blocks as settings_views
 from bot.people import profiles
 from bot.people import service as preferences
 from bot.scheduling import service as pairings
 from bot.slack import messages
 from bot.slack.ids import Action
 from bot.slack.payloads import read_id, team_of
-from bot.slack.people import person
-from bot.slack.work import Done, after, publish_now, transaction, unit
-
-
-def open_settings(
-    deps: Deps,
-    client: WebClient,
-    *,
-    team_id: str,
-    user_id: str,
-    trigger_id: str,
-    form: Callable[[preferences.Preferences], dict[str, Any]],
-) -> None:
-    """Open a settings form with the person's current values, in their Slack timezone, for
-    whoever asked (by a slash command or a click)."""
-    now = deps.clock.now()
-    try:
-        someone = person(client, user_id)
-    except SlackApiError:
-        someone = None
-
-    def work(session: Session) -> Done:
-        if someone is not None:
-            profiles.remember(session, someone, team_id=team_id, now=now)
-        current = preferences.of(session, team_id=team_id, user_id=user_id)
-        return Done(partial(client.views_open, trigger_id=trigger_id, view=form(current)))
-
-    after(deps, client, team_id, transaction(deps, work))
+from bot.slack.work import Done, publish_now, transaction, unit
 
 
 def register(app: App, deps: Deps) -> None:
@@ -71,25 +43,6 @@ def register(app: App, deps: Deps) -> None:
 
         transaction(deps, work)
         publish_now(deps, client, team_id, [user_id])
-
-    def open_form(ack: Ack, body: dict[str, Any], client: WebClient, context, form: Any) -> None:
-        ack()
-        open_settings(
-            deps,
-            client,
-            team_id=context.team_id or "",
-            user_id=context.user_id or "",
-            trigger_id=body["trigger_id"],
-            form=form,
-        )
-
-    @app.action(Action.HOME_SETTINGS)
-    def settings(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        open_form(ack, body, client, context, settings_views.settings_form)
-
-    @app.action(Action.HOME_QUESTIONS)
-    def questions(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        open_form(ack, body, client, context, settings_views.questions_form)
 
     def in_a_modal(body: dict[str, Any], client: WebClient) -> Callable[[dict[str, Any]], None]:
         return lambda view: client.views_open(trigger_id=body["trigger_id"], view=view)
