@@ -24,19 +24,25 @@ if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 
 from bot import crypto, models
+from bot.calendars import listeners as calendars
+from bot.checkins import listeners as checkins
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery.housekeeping import Chore
 from bot.delivery.outbox import Outbox
 from bot.deps import Deps
-from bot.home import listeners as home_listeners
+from bot.home import listeners as home
 from bot.installations import bot_tokens, installation_store
-from bot.people import listeners as people_listeners
+from bot.notes import listeners as notes
+from bot.people import listeners as people
+from bot.privacy import listeners as privacy_listeners
 from bot.privacy import service as privacy
+from bot.scheduling import listeners as scheduling
 from bot.slack import manifest, messages, register_listeners
+from bot.summary import listeners as summary
 
-# The feature packages that carry their own listeners (the rest are still in `bot.slack`).
-FEATURES = (people_listeners.register, home_listeners.register)
+# Each feature's listeners and `/oneonone` subcommands, wired into Bolt by `create_app`.
+FEATURES = (scheduling, checkins, notes, people, summary, home, calendars, privacy_listeners)
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

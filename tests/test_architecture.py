@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 FEATURES = ("scheduling", "checkins", "notes", "people", "summary", "home", "calendars", "privacy")
-LISTENERS = {f"bot.slack.{name}" for name in ("actions", "commands", "events", "forms", "ignored")}
+LISTENERS = {f"bot.slack.{name}" for name in ("commands", "events", "ignored", "replies")}
 QUERIES = {"select", "insert", "update", "delete", "text"}
 WALL_CLOCK = {("datetime", "now"), ("datetime", "utcnow"), ("date", "today"), ("time", "time")}
 

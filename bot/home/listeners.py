@@ -22,6 +22,7 @@ from bot.people import profiles
 from bot.people import service as preferences
 from bot.scheduling import service as pairings
 from bot.slack import messages
+from bot.slack.commands import Handler
 from bot.slack.ids import Action
 from bot.slack.payloads import read_id, team_of
 from bot.slack.work import Done, publish_now, transaction, unit
@@ -53,24 +54,6 @@ def register(app: App, deps: Deps) -> None:
             show(home_views.notice_modal(reason or "That button no longer works."))
 
         return refuse
-
-    @app.action(Action.HOME_SUMMARY)
-    def summary(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
-        show = in_a_modal(body, client)
-
-        def work(session: Session) -> Done:
-            message = messages.summary_message(
-                session,
-                team_id=context.team_id or "",
-                leader_id=body["user"]["id"],
-                now=deps.clock.now(),
-            )
-            return Done(
-                partial(show, home_views.blocks_modal("Your week in 1:1s", message.blocks or []))
-            )
-
-        unit(deps, client, context.team_id or "", work, refuse=refused(show), failures=())
 
     @app.action(Action.HOME_AGENDA)
     def agenda(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -114,3 +97,6 @@ def register(app: App, deps: Deps) -> None:
 
         failures = (ValueError, pairings.SchedulingError)
         unit(deps, client, team_id, work, refuse=refuse, failures=failures)
+
+
+COMMANDS: dict[str, Handler] = {}  # the Home is opened, not commanded

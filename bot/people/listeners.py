@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -16,13 +17,20 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
+from bot.delivery.outbox import enqueue_returning_id
 from bot.deps import Deps
 from bot.people import blocks as settings_views
 from bot.people import profiles
 from bot.people import service as preferences
 from bot.people.service import SettingsError
+from bot.scheduling import service as pairings
+from bot.scheduling.service import Status
+from bot.scheduling.zones import is_zone
+from bot.slack import payloads, people, views, work
+from bot.slack.commands import Answer, Handler
 from bot.slack.ids import Action, Form
 from bot.slack.people import person
+from bot.slack.views import COMMAND
 from bot.slack.work import Done, after, in_turn, refuse_in_form, transaction, unit
 
 
@@ -53,6 +61,8 @@ def open_settings(
 
 
 def register(app: App, deps: Deps) -> None:
+    register_user_change(app, deps)
+
     def open_form(
         ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, form: Any
     ) -> None:
@@ -109,3 +119,87 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, client: WebClient, context: BoltContext, view: dict[str, Any]
     ) -> None:
         save(ack, client, context, view, whole=False)
+
+
+def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    now = deps.clock.now()
+    try:
+        tz = ZoneInfo(people.person(client, command["user_id"]).tz)
+    except SlackApiError:
+        tz = ZoneInfo("UTC")
+    today = now.astimezone(tz).date()
+    try:
+        until = profiles.parse_away(rest, today=today)
+    except pairings.SchedulingError as error:
+        return views.done_blocks(str(error)), None
+    work.transaction(
+        deps,
+        lambda session: profiles.set_away(
+            session, team_id=command["team_id"], user_id=command["user_id"], until=until, now=now
+        ),
+    )
+    stale = work.Done(homes=[command["user_id"]])
+    if until is None:
+        return views.done_blocks("Welcome back: prompts and nudges reach you again."), stale
+    return views.done_blocks(
+        f"Enjoy your time away. No prompts or nudges reach you until {until:%A %d %B %Y} "
+        f"(included), in every 1:1 you're in. `{COMMAND} away off` ends it early."
+    ), stale
+
+
+def _open_settings(deps: Deps, client: WebClient, command: dict[str, Any], form: Any) -> None:
+    open_settings(
+        deps,
+        client,
+        team_id=command["team_id"],
+        user_id=command["user_id"],
+        trigger_id=command["trigger_id"],
+        form=form,
+    )
+
+
+def _questions(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
+    """Your own question sets, in a form."""
+    _open_settings(deps, client, command, settings_views.questions_form)
+    return [], None
+
+
+def _settings(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
+    """Everything you can set, in a form (also behind the App Home's Settings button)."""
+    _open_settings(deps, client, command, settings_views.settings_form)
+    return [], None
+
+
+def register_user_change(app: App, deps: Deps) -> None:
+    @app.event("user_change")
+    def user_change(
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        """Fires for any profile edit. A person's zone and status are kept; bots, deactivated
+        accounts and a zone this machine does not know are left alone."""
+        user = event.get("user")
+        if not isinstance(user, dict) or user.get("is_bot") or user.get("deleted"):
+            return
+        team_id, user_id, tz = payloads.team_of(context, body), user.get("id"), user.get("tz")
+        if not (team_id and isinstance(user_id, str) and user_id and is_zone(tz)):
+            return
+        profile = user.get("profile")
+        status, now = (
+            Status.from_slack(profile if isinstance(profile, dict) else {}),
+            deps.clock.now(),
+        )
+
+        def work(session: Session) -> Done:
+            planned = profiles.tz_changed(session, team_id=team_id, user_id=user_id, tz=tz, now=now)
+            row = profiles.profile(session, team_id=team_id, user_id=user_id, now=now)
+            profiles.remember_status(row, status)
+            return Done(send=[enqueue_returning_id(session, p, now=now) for p in planned])
+
+        unit(deps, client, team_id, work)
+
+
+COMMANDS: dict[str, Handler] = {
+    "away": _away,
+    "questions": _questions,
+    "settings": _settings,
+}
