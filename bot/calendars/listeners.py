@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.calendars import blocks as calendars_views
 from bot.calendars import service as calendars
 from bot.deps import Deps
 from bot.scheduling import service as pairings
@@ -49,7 +50,7 @@ def _calendar(deps: Deps, command: dict[str, Any], _client: WebClient, rest: str
             "You already have a calendar link. I keep only a fingerprint of it, so I can't "
             f"show it again: `{COMMAND} calendar reset` makes a new one and stops the old."
         ), None
-    return views.calendar_blocks(f"{base}/calendar/{secret}.ics", reset=rest != ""), None
+    return calendars_views.calendar_blocks(f"{base}/calendar/{secret}.ics", reset=rest != ""), None
 
 
 def register_calendar(app: App, deps: Deps) -> None:

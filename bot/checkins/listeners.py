@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.checkins import blocks as checkins_views
 from bot.checkins import service as checkins
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
@@ -52,7 +53,7 @@ def _agenda(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
             raise pairings.SchedulingError("There is no upcoming meeting yet.")
         blocks = messages.agenda_for(session, meeting, command["user_id"])
         # Anyone may prepare before their prompt arrives.
-        return [*blocks[:49], views.answer_button(meeting.id)], []
+        return [*blocks[:49], checkins_views.answer_button(meeting.id)], []
 
     return with_pairing(deps, command, client, rest, change, changes_home=False)
 
@@ -79,7 +80,7 @@ def register_prompts(app: App, deps: Deps) -> None:
                 )
                 for q in checkins.questions(session, meeting, user_id)
             ]  # a skipped one prefills as empty
-            form = views.answer_form(meeting.id, rows)
+            form = checkins_views.answer_form(meeting.id, rows)
             return Done(partial(client.views_open, trigger_id=body["trigger_id"], view=form))
 
         button_unit(deps, client, context, work, Reply(respond, client, body).refuse)
@@ -225,18 +226,18 @@ def _reply(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any]) -
         client.chat_postMessage(channel=channel, thread_ts=thread, text=words)
 
     if not text:
-        say(views.ONLY_WORDS)
+        say(checkins_views.ONLY_WORDS)
         return
 
     def work(session: Session) -> Done:
         meeting = checkins.open_meeting(session, team_id=team_id, user_id=user_id, now=now)
         if meeting is None:
-            return Done(partial(say, views.NOTHING_TO_ANSWER))
+            return Done(partial(say, checkins_views.NOTHING_TO_ANSWER))
         answered, following = checkins.answer_in_turn(
             session, meeting, user_id=user_id, text=text, now=now, source_ts=event.get("ts")
         )
-        with_file = " " + views.FILE_STAYS if event.get("files") else ""
-        said = partial(say, views.turn_reply(answered, following) + with_file)
+        with_file = " " + checkins_views.FILE_STAYS if event.get("files") else ""
+        said = partial(say, checkins_views.turn_reply(answered, following) + with_file)
         if answered is None:
             return Done(said)
         changed = _answers_changed(session, client, meeting, user_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
 from bot.deps import Deps
+from bot.notes import blocks as notes_views
 from bot.notes import service as notes
 from bot.people.service import SettingsError
 from bot.scheduling import service as pairings
@@ -85,7 +86,7 @@ def register_after(app: App, deps: Deps) -> None:
         def work(session: Session) -> Done:
             meeting = meeting_of(session, body, context)
             pairing = meeting.pairing
-            form = views.notes_form(
+            form = notes_views.notes_form(
                 meeting.id,
                 user_id,
                 pairings.other_of(pairing, user_id),
@@ -186,7 +187,7 @@ def register_topics(app: App, deps: Deps) -> None:
             else ""
         )
         topic = payloads.shorten(text, notes.TOPIC_LIMIT)
-        client.views_open(trigger_id=shortcut["trigger_id"], view=views.topic_form(topic))
+        client.views_open(trigger_id=shortcut["trigger_id"], view=notes_views.topic_form(topic))
 
     @app.view(Form.TOPIC)
     def topic_form(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import enqueue_returning_id
 from bot.deps import Deps
+from bot.privacy import blocks as privacy_views
 from bot.privacy import service as privacy
 from bot.slack import files, payloads, views, work
 from bot.slack.commands import Answer, Handler
@@ -56,7 +57,7 @@ def _export(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) 
 def _forget(_deps: Deps, _command: dict[str, Any], _client: WebClient, rest: str) -> Answer:
     if rest.lower() != "me":
         return help_blocks(not_understood=payloads.unescape(f"forget {rest}")), None
-    return views.forget_confirm_blocks(), None
+    return privacy_views.forget_confirm_blocks(), None
 
 
 def register_forget(app: App, deps: Deps) -> None:

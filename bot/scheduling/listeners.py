@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.people import profiles
+from bot.scheduling import blocks as scheduling_views
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import CadenceError, Schedule, describe_for, occurrences
 from bot.scheduling.grammar import parse_schedule
@@ -112,7 +113,9 @@ def create(
     except pairings.SchedulingError as error:
         raise Refused(views.problem_blocks(str(error))) from None
     upcoming = occurrences(plan, after=now, count=3)
-    blocks = views.scheduled_blocks(member.id, describe_for(plan, leader.tz, after=now), upcoming)
+    blocks = scheduling_views.scheduled_blocks(
+        member.id, describe_for(plan, leader.tz, after=now), upcoming
+    )
     return blocks, work.Done(send=[delivery_id], homes=[leader_id, member_id])
 
 
@@ -121,7 +124,7 @@ def _open_schedule_form(client: WebClient, command: dict[str, Any], member_id: s
         zone = people.person(client, command["user_id"]).tz
     except SlackApiError:
         zone = "UTC"
-    form = views.schedule_form(member_id, zone)
+    form = scheduling_views.schedule_form(member_id, zone)
     client.views_open(trigger_id=command["trigger_id"], view=form)
     return [], None
 
@@ -142,7 +145,7 @@ def _list(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -
             found.append((other, role, words, upcoming.starts_at if upcoming else None))
         return found
 
-    return views.list_blocks(work.transaction(deps, rows)), None
+    return scheduling_views.list_blocks(work.transaction(deps, rows)), None
 
 
 def _skip(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
@@ -195,7 +198,7 @@ def _cancel(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
 
     def change(_session: Session, pairing: pairings.Pairing, _now: datetime, _: str):
         other = pairings.other_of(pairing, command["user_id"])
-        return views.cancel_confirm_blocks(pairing.id, other), []
+        return scheduling_views.cancel_confirm_blocks(pairing.id, other), []
 
     return with_pairing(deps, command, client, rest, change, changes_home=False)
 
@@ -217,7 +220,7 @@ def register_accept(app: App, deps: Deps) -> None:
                 now=now,
             )
             first = pairings.next_meeting(pairing, now=now)
-            blocks = views.accepted_blocks(
+            blocks = scheduling_views.accepted_blocks(
                 pairing.leader_id, first.starts_at if first else None, pairing.id
             )
             said = partial(reply.say, "You accepted the 1:1", replace=True, blocks=blocks)
@@ -261,7 +264,9 @@ def register_suggestions(app: App, deps: Deps) -> None:
             pairing = pairing_of(session, body, context, refusal)
             if pairing.member_id != context.user_id:
                 raise pairings.SchedulingError(refusal)
-            form = views.suggest_form(pairing.id, pairings.schedule_of(pairing).cadence.describe())
+            form = scheduling_views.suggest_form(
+                pairing.id, pairings.schedule_of(pairing).cadence.describe()
+            )
             return Done(partial(client.views_open, trigger_id=body["trigger_id"], view=form))
 
         button_unit(deps, client, context, work, Reply(respond, client, body).refuse)
@@ -298,7 +303,7 @@ def register_schedule(app: App, deps: Deps) -> None:
         context: BoltContext,
     ):
         values = view["state"]["values"]
-        person = views.form_person(values)
+        person = scheduling_views.form_person(values)
         if not person:
             ack(response_action="errors", errors={"person": "Choose whom the 1:1 is with."})
             return
@@ -310,7 +315,7 @@ def register_schedule(app: App, deps: Deps) -> None:
                 enterprise_id=(body.get("enterprise") or {}).get("id"),
                 leader_id=body["user"]["id"],
                 member_id=person,
-                plan_for=lambda _zone, today: views.form_schedule(values, today=today),
+                plan_for=lambda _zone, today: scheduling_views.form_schedule(values, today=today),
                 app_id=body.get("api_app_id"),
             )
         except Refused as refused:

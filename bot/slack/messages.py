@@ -8,14 +8,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.checkins import blocks as checkins_views
 from bot.checkins import service as checkins
 from bot.delivery.outbox import Message, Planned, Planner, Renderer, Subject, where_sent
 from bot.models import Delivery, Meeting, MeetingStatus, Pairing, PairingStatus
+from bot.notes import blocks as notes_views
 from bot.notes import service as notes
 from bot.people import service as preferences
+from bot.privacy import blocks as privacy_views
+from bot.scheduling import blocks as scheduling_views
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import occurrences
-from bot.slack import views
 from bot.summary import blocks as summary_views
 from bot.summary import service as summary
 
@@ -33,10 +36,10 @@ def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Me
             return None  # answered already
         words = pairings.cadence_for(session, pairing, pairing.leader_id, now=now, plan=plan)
         upcoming = occurrences(plan, after=now, count=1)
-        blocks = views.proposal_blocks(pairing.id, pairing.member_id, words, upcoming[0])
+        blocks = scheduling_views.proposal_blocks(pairing.id, pairing.member_id, words, upcoming[0])
         return Message(text="A suggestion for another time", blocks=blocks)
     if subject == pairings.accepted_subject(pairing):
-        blocks = views.leader_told_accepted_blocks(
+        blocks = scheduling_views.leader_told_accepted_blocks(
             pairing.member_id, first and first.starts_at, pairing.id
         )
         return Message(text="Your 1:1 invitation was accepted", blocks=blocks)
@@ -44,7 +47,7 @@ def render_invitation(session: Session, delivery: Delivery, now: datetime) -> Me
         return None  # cancelled (or already answered) before it could go out
     upcoming = occurrences(pairings.schedule_of(pairing), after=now, count=1)
     words = pairings.cadence_for(session, pairing, pairing.member_id, now=now)
-    blocks = views.invitation_blocks(pairing.id, pairing.leader_id, words, upcoming[0])
+    blocks = scheduling_views.invitation_blocks(pairing.id, pairing.leader_id, words, upcoming[0])
     return Message(text="An invitation to a regular 1:1", blocks=blocks)
 
 
@@ -60,29 +63,33 @@ def render_notice(session: Session, delivery: Delivery, now: datetime) -> Messag
     following = upcoming.starts_at if upcoming else None
     if event == "unreachable":
         return Message(
-            "A 1:1 is paused: I can't reach the other person", views.unreachable_blocks(detail)
+            "A 1:1 is paused: I can't reach the other person",
+            scheduling_views.unreachable_blocks(detail),
         )
     if event == "ended":
-        return Message("A 1:1 has ended", views.ended_blocks(other))
+        return Message("A 1:1 has ended", scheduling_views.ended_blocks(other))
     if event == "forgotten":
-        return Message("What they wrote is gone", views.forgotten_blocks(other))
+        return Message("What they wrote is gone", privacy_views.forgotten_blocks(other))
     if event == "skipped":
         skipped = session.get(Meeting, int(detail))
         if skipped is None:
             return None
         return Message(
-            "A 1:1 is skipped", views.skipped_blocks(other, skipped.starts_at, following)
+            "A 1:1 is skipped", scheduling_views.skipped_blocks(other, skipped.starts_at, following)
         )
     words = pairings.cadence_for(session, pairing, delivery.recipient, now=now)
     if event == "zone":
-        blocks = views.zone_changed_blocks(pairing.member_id, detail, words, following)
+        blocks = scheduling_views.zone_changed_blocks(pairing.member_id, detail, words, following)
         return Message("Your timezone changed; your 1:1 keeps its time", blocks)
     if event in ("agreed", "declined"):
-        blocks = views.proposal_answered_blocks(other, event == "agreed", words, following)
+        blocks = scheduling_views.proposal_answered_blocks(
+            other, event == "agreed", words, following
+        )
         return Message("Your suggestion was answered", blocks)
     if event == "rescheduled" and pairing.status is PairingStatus.ACTIVE:
         return Message(
-            "Your 1:1 has moved", views.rescheduled_blocks(other, words, following, pairing.id)
+            "Your 1:1 has moved",
+            scheduling_views.rescheduled_blocks(other, words, following, pairing.id),
         )
     return None
 
@@ -106,7 +113,7 @@ def render_prompt(session: Session, delivery: Delivery, now: datetime) -> Messag
 
 def prompt_message(session: Session, meeting: Meeting, person: str) -> Message:
     """The prompt as it stands now (also used to update it in place as answers come in)."""
-    blocks = views.prompt_blocks(
+    blocks = checkins_views.prompt_blocks(
         meeting.id,
         pairings.other_of(meeting.pairing, person),
         meeting.starts_at,
@@ -167,7 +174,7 @@ def render_nudge(session: Session, delivery: Delivery, now: datetime) -> Message
     ):
         return None
     other = pairings.other_of(meeting.pairing, delivery.recipient)
-    blocks = views.nudge_blocks(meeting.id, other, meeting.starts_at)
+    blocks = checkins_views.nudge_blocks(meeting.id, other, meeting.starts_at)
     return Message("A gentle reminder about your 1:1", blocks, thread_ts=thread)
 
 
@@ -195,7 +202,7 @@ def render_followup(session: Session, delivery: Delivery, now: datetime) -> Mess
         return None
     pairing = meeting.pairing
     other = pairings.other_of(pairing, delivery.recipient)
-    blocks = views.followup_blocks(meeting.id, other, delivery.recipient == pairing.leader_id)
+    blocks = notes_views.followup_blocks(meeting.id, other, delivery.recipient == pairing.leader_id)
     return Message("Notes from your 1:1", blocks, thread_ts=_prompt_ts(session, delivery))
 
 
@@ -204,7 +211,7 @@ def items_of(session: Session, pairing: Pairing) -> list[dict]:
         (item.id, item.owner_id, item.text, item.due.isoformat() if item.due else None)
         for item in notes.open_items(session, pairing)
     ]
-    return views.items_blocks(rows)
+    return checkins_views.items_blocks(rows)
 
 
 def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
@@ -225,7 +232,7 @@ def agenda_for(session: Session, meeting: Meeting, reader: str) -> list[dict]:
         ("Topic" if topic.shared else "Your private topic", topic.text)
         for topic in notes.topics_for(session, meeting, reader)
     ]
-    blocks = views.agenda_blocks(other, meeting.starts_at, parts, earlier)
+    blocks = checkins_views.agenda_blocks(other, meeting.starts_at, parts, earlier)
     return (blocks + items_of(session, pairing))[:50]
 
 

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.checkins import blocks as checkins_views
+from bot.notes import blocks as notes_views
 from bot.simulator.render import Reader
 from bot.slack import views
 
@@ -61,7 +63,9 @@ def test_a_twelve_hour_reader_sees_am_and_pm() -> None:
 
 
 def test_blocks_and_buttons_read_like_slack() -> None:
-    blocks = views.prompt_blocks(7, "UBART000001", MOMENT, [("What's on your mind?", "x")], True)
+    blocks = checkins_views.prompt_blocks(
+        7, "UBART000001", MOMENT, [("What's on your mind?", "x")], True
+    )
     shown = Reader("UTC", NAMES, now=BEFORE).blocks(blocks)
     assert "Your 1:1 with @Bart Kowalski is Monday, March 30th, 2026 at 08:00." in shown
     assert "│ x" in shown
@@ -69,7 +73,7 @@ def test_blocks_and_buttons_read_like_slack() -> None:
 
 
 def test_a_form_shows_its_fields_and_buttons() -> None:
-    form = views.notes_form(7, "UADA0000001", "UBART000001", leader=True)
+    form = notes_views.notes_form(7, "UADA0000001", "UBART000001", leader=True)
     shown = Reader("UTC", NAMES).view(form)
     assert shown.startswith("┌ After your 1:1 ┐")
     assert "Private notes (only you, ever) (optional):" in shown
