@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 from bot import crypto, models
 from bot.calendars import listeners as calendars
 from bot.checkins import listeners as checkins
+from bot.checkins import messages as checkins_messages
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery.housekeeping import Chore
@@ -34,13 +35,19 @@ from bot.deps import Deps
 from bot.home import listeners as home
 from bot.installations import bot_tokens, installation_store
 from bot.notes import listeners as notes
+from bot.notes import messages as notes_messages
 from bot.people import listeners as people
 from bot.privacy import listeners as privacy_listeners
 from bot.privacy import service as privacy
 from bot.scheduling import listeners as scheduling
-from bot.slack import manifest, messages, register_listeners
+from bot.scheduling import messages as scheduling_messages
+from bot.slack import manifest, register_listeners
 from bot.summary import listeners as summary
+from bot.summary import messages as summary_messages
 
+# Each feature's planners and renderers, wired into the outbox by `make_outbox` (in this
+# order: meetings are kept ahead before prompts are planned for them).
+MESSAGES = (scheduling_messages, checkins_messages, notes_messages, summary_messages)
 # Each feature's listeners and `/oneonone` subcommands, wired into Bolt by `create_app`.
 FEATURES = (scheduling, checkins, notes, people, summary, home, calendars, privacy_listeners)
 
@@ -67,16 +74,16 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
 
 
 def make_outbox(settings: Settings, engine: Engine, clock: Clock | None = None) -> Outbox:
-    """The product's outbox, wired here: its messages are planned and rendered by
-    `bot.slack.messages`, so the outbox itself imports no feature."""
+    """The product's outbox, wired here: its messages are planned and rendered by each
+    feature's `messages` module, so the outbox itself imports no feature."""
     crypto.configure(settings.encryption_key)
     return Outbox(
         engine,
         bot_tokens(settings, engine),
         settings.api_url,
-        renderers=messages.RENDERERS,
-        planners=messages.PLANNERS,
-        unreachable=messages.unreachable,
+        renderers={name: r for feature in MESSAGES for name, r in feature.RENDERERS.items()},
+        planners=[planner for feature in MESSAGES for planner in feature.PLANNERS],
+        unreachable=scheduling_messages.unreachable,
         clock=clock or SystemClock(),
     )
 

@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 FEATURES = ("scheduling", "checkins", "notes", "people", "summary", "home", "calendars", "privacy")
 LISTENERS = {f"bot.slack.{name}" for name in ("commands", "events", "ignored", "replies")}
+# What a feature offers the others: its services (people has two: preferences in `service`,
+# presence in `profiles`) and its pure values (the cadence, zones, the question catalogue).
+# Its listeners, blocks and messages are its own.
+PUBLIC = {"service", "profiles", "cadence", "zones", "questions"}
 QUERIES = {"select", "insert", "update", "delete", "text"}
 WALL_CLOCK = {("datetime", "now"), ("datetime", "utcnow"), ("date", "today"), ("time", "time")}
 
@@ -83,6 +87,25 @@ def test_delivery_imports_no_feature_and_no_slack_glue() -> None:
     assert {name: found for name, found in broken.items() if found} == {}
 
 
+def test_a_feature_uses_another_only_through_what_it_offers() -> None:
+    broken = {}
+    for name in modules():
+        package = name.split(".")[1] if name.count(".") >= 1 else ""
+        if package not in FEATURES:
+            continue
+        found = sorted(
+            m
+            for m in imports(name)
+            if m.count(".") == 2
+            and m.split(".")[1] in FEATURES
+            and m.split(".")[1] != package
+            and m.split(".")[2] not in PUBLIC
+        )
+        if found:
+            broken[name] = found
+    assert broken == {}
+
+
 def test_feature_services_know_no_slack() -> None:
     services = [f"bot.{package}.service" for package in FEATURES]
     broken = {
@@ -135,3 +158,4 @@ def test_the_rules_can_fail() -> None:
     assert "slack_sdk" in external("bot.app")
     assert {"bot.home.listeners", "bot.people.listeners"} <= listener_modules()
     assert "bot.slack.work" in imports("bot.home.listeners")
+    assert "bot.scheduling.cadence" in imports("bot.calendars.service")

@@ -5,6 +5,7 @@ Imports the services of `checkins`, `scheduling` and `people` and the Slack kit.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -14,14 +15,15 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.checkins import blocks as checkins_views
+from bot.checkins import messages as checkins_messages
 from bot.checkins import service as checkins
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.models import Meeting
 from bot.people import service as preferences
 from bot.scheduling import service as pairings
-from bot.slack import messages, payloads, people, views
-from bot.slack.commands import Answer, Handler, with_pairing
+from bot.slack import payloads, people, views
+from bot.slack.commands import Answer, Blocks, Handler, with_pairing
 from bot.slack.ids import Action, Form
 from bot.slack.payloads import read_id
 from bot.slack.replies import (
@@ -38,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
+    register_home_agenda(app, deps)
     register_prompts(app, deps)
     register_snooze(app, deps)
     register_answers(app, deps)
@@ -51,7 +54,7 @@ def _agenda(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
         meeting = pairings.next_meeting(pairing, now=now)
         if meeting is None:
             raise pairings.SchedulingError("There is no upcoming meeting yet.")
-        blocks = messages.agenda_for(session, meeting, command["user_id"])
+        blocks = checkins_messages.agenda_for(session, meeting, command["user_id"])
         # Anyone may prepare before their prompt arrives.
         return [*blocks[:49], checkins_views.answer_button(meeting.id)], []
 
@@ -166,8 +169,8 @@ def register_answers(app: App, deps: Deps) -> None:
                 user_id=user_id,
             )
             checkins.save_answers(session, meeting, author_id=user_id, given=given, now=now)
-            message = messages.prompt_message(session, meeting, user_id)
-            where = messages.prompt_location(session, meeting, user_id)
+            message = checkins_messages.prompt_message(session, meeting, user_id)
+            where = checkins_messages.prompt_location(session, meeting, user_id)
             updated = None
             if where is not None:  # the prompt shows the answers, updated in place
                 updated = partial(
@@ -281,8 +284,8 @@ def _deleted(deps: Deps, client: WebClient, team_id: str, user_id: str, ts: str)
 
 def _answers_changed(session: Session, client: WebClient, meeting: Meeting, user_id: str) -> Done:
     """The person's prompt shows their answers as they are now, and both Homes too."""
-    refreshed = messages.prompt_message(session, meeting, user_id)
-    where = messages.prompt_location(session, meeting, user_id)
+    refreshed = checkins_messages.prompt_message(session, meeting, user_id)
+    where = checkins_messages.prompt_location(session, meeting, user_id)
     update = None
     if where is not None:
         update = partial(
@@ -295,6 +298,66 @@ def _answers_changed(session: Session, client: WebClient, meeting: Meeting, user
     return Done(update, homes=(meeting.pairing.leader_id, meeting.pairing.member_id))
 
 
+HISTORY_MEETINGS = 4
+
+
+def _history(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
+    """Past meetings of this pair, for the two people only."""
+
+    def change(session: Session, pairing: pairings.Pairing, now: datetime, _: str):
+        past = [m for m in pairing.meetings if m.starts_at <= now][-HISTORY_MEETINGS:]
+        if not past:
+            return "No meetings yet.", []
+        blocks: Blocks = []
+        for meeting in reversed(past):
+            blocks += checkins_messages.agenda_for(session, meeting, command["user_id"])[:12]
+        return blocks[:50], []
+
+    return with_pairing(deps, command, client, rest, change, changes_home=False)
+
+
+def register_home_agenda(app: App, deps: Deps) -> None:
+    """The App Home's agenda buttons: the agenda of an upcoming 1:1, in a modal."""
+
+    @app.action(Action.HOME_AGENDA)
+    def agenda(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        user_id, show = body["user"]["id"], partial(_in_a_modal, body, client)
+
+        def work(session: Session) -> Done:
+            meeting = checkins.meeting_for(
+                session,
+                meeting_id=read_id(body["actions"][0]["value"]),
+                team_id=context.team_id or "",
+                user_id=user_id,
+            )
+            blocks = checkins_messages.agenda_for(session, meeting, user_id)
+            return Done(partial(show, views.blocks_modal("Agenda", blocks)))
+
+        failures = (ValueError, KeyError, pairings.SchedulingError)
+        unit(
+            deps,
+            client,
+            context.team_id or "",
+            work,
+            refuse=_refused_in_a_modal(show),
+            failures=failures,
+        )
+
+
+def _in_a_modal(body: dict[str, Any], client: WebClient, view: dict[str, Any]) -> None:
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _refused_in_a_modal(show: Callable[[dict[str, Any]], None]) -> Callable[[Exception], None]:
+    def refuse(error: Exception) -> None:
+        reason = str(error) if isinstance(error, pairings.SchedulingError) else None
+        show(views.notice_modal(reason or "That button no longer works."))
+
+    return refuse
+
+
 COMMANDS: dict[str, Handler] = {
     "agenda": _agenda,
+    "history": _history,
 }

@@ -19,9 +19,10 @@ from bot.checkins.questions import (
     Role,
     questions_for,
 )
-from bot.delivery.outbox import Planned, Subject, drop_pending, sent_meetings
+from bot.delivery.outbox import Planned, Subject, drop_pending, sent_meetings, where_sent
 from bot.models import (
     Answer,
+    Delivery,
     Meeting,
     MeetingStatus,
     Pairing,
@@ -555,3 +556,17 @@ def shown(answer: Answer | None, question: Question) -> str | None:
     else:
         words = answer.text if answer.text is not None else "(skipped)"
     return f"{words} (edited after the meeting began)" if answer.edited_after_start else words
+
+
+def prompt_thread(session: Session, delivery: Delivery) -> str | None:
+    """The person's prompt for this meeting: the thread everything else goes into."""
+    if delivery.meeting_id is None:
+        return None
+    sent = where_sent(
+        session,
+        team_id=delivery.team_id,
+        kind="prompt",
+        meeting_id=delivery.meeting_id,
+        recipient=delivery.recipient,
+    )
+    return sent[1] if sent else None

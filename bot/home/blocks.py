@@ -158,23 +158,3 @@ def home_view(facts: HomeFacts) -> dict[str, Any]:
         _context("Only the two people of a 1:1 ever see its answers and notes. Nobody else.")
     )
     return {"type": "home", "blocks": blocks}
-
-
-def notice_modal(text: str) -> dict[str, Any]:
-    """A small window for an answer to a button on the App Home (which has no thread)."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "oneonone"},
-        "close": {"type": "plain_text", "text": "OK"},
-        "blocks": section(text),
-    }
-
-
-def blocks_modal(title: str, blocks: list[Block]) -> dict[str, Any]:
-    """Read-only blocks in a window: the agenda or the summary, opened from the App Home."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": title[:24]},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": blocks[:100],
-    }

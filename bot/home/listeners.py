@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,16 +14,14 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.checkins import service as checkins
 from bot.deps import Deps
-from bot.home import blocks as home_views
 from bot.people import profiles
 from bot.people import service as preferences
 from bot.scheduling import service as pairings
-from bot.slack import messages
+from bot.slack import views
 from bot.slack.commands import Handler
 from bot.slack.ids import Action
-from bot.slack.payloads import read_id, team_of
+from bot.slack.payloads import team_of
 from bot.slack.work import Done, publish_now, transaction, unit
 
 
@@ -48,31 +45,6 @@ def register(app: App, deps: Deps) -> None:
     def in_a_modal(body: dict[str, Any], client: WebClient) -> Callable[[dict[str, Any]], None]:
         return lambda view: client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    def refused(show: Callable[[dict[str, Any]], None]) -> Callable[[Exception], None]:
-        def refuse(error: Exception) -> None:
-            reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-            show(home_views.notice_modal(reason or "That button no longer works."))
-
-        return refuse
-
-    @app.action(Action.HOME_AGENDA)
-    def agenda(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
-        user_id, show = body["user"]["id"], in_a_modal(body, client)
-
-        def work(session: Session) -> Done:
-            meeting = checkins.meeting_for(
-                session,
-                meeting_id=read_id(body["actions"][0]["value"]),
-                team_id=context.team_id or "",
-                user_id=user_id,
-            )
-            blocks = messages.agenda_for(session, meeting, user_id)
-            return Done(partial(show, home_views.blocks_modal("Agenda", blocks)))
-
-        failures = (ValueError, KeyError, pairings.SchedulingError)
-        unit(deps, client, context.team_id or "", work, refuse=refused(show), failures=failures)
-
     @app.action(Action.HOME_AWAY)
     @app.action(Action.HOME_BACK)
     def away(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -93,7 +65,7 @@ def register(app: App, deps: Deps) -> None:
 
         def refuse(error: Exception) -> None:
             reason = str(error) if isinstance(error, pairings.SchedulingError) else ""
-            show(home_views.notice_modal(reason or "Choose a date."))
+            show(views.notice_modal(reason or "Choose a date."))
 
         failures = (ValueError, pairings.SchedulingError)
         unit(deps, client, team_id, work, refuse=refuse, failures=failures)

@@ -19,8 +19,8 @@ from bot.notes import blocks as notes_views
 from bot.notes import service as notes
 from bot.people.service import SettingsError
 from bot.scheduling import service as pairings
-from bot.slack import messages, payloads, people, views
-from bot.slack.commands import Answer, Blocks, Handler, with_pairing
+from bot.slack import payloads, people, views
+from bot.slack.commands import Answer, Handler, with_pairing
 from bot.slack.ids import Action, Form, Shortcut
 from bot.slack.mrkdwn import escape
 from bot.slack.payloads import read_id
@@ -41,9 +41,6 @@ def register(app: App, deps: Deps) -> None:
     register_topics(app, deps)
 
 
-HISTORY_MEETINGS = 4
-
-
 def _topic(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
     """`topic @person [private] <text>`: something to talk about next time."""
 
@@ -56,21 +53,6 @@ def _topic(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) ->
         )
         whom = "only you will see it" if private else "you'll both see it"
         return f"Added to your next 1:1 ({whom}).", []
-
-    return with_pairing(deps, command, client, rest, change, changes_home=False)
-
-
-def _history(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
-    """Past meetings of this pair, for the two people only."""
-
-    def change(session: Session, pairing: pairings.Pairing, now: datetime, _: str):
-        past = [m for m in pairing.meetings if m.starts_at <= now][-HISTORY_MEETINGS:]
-        if not past:
-            return "No meetings yet.", []
-        blocks: Blocks = []
-        for meeting in reversed(past):
-            blocks += messages.agenda_for(session, meeting, command["user_id"])[:12]
-        return blocks[:50], []
 
     return with_pairing(deps, command, client, rest, change, changes_home=False)
 
@@ -219,5 +201,4 @@ def register_topics(app: App, deps: Deps) -> None:
 
 COMMANDS: dict[str, Handler] = {
     "topic": _topic,
-    "history": _history,
 }

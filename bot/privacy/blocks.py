@@ -6,13 +6,6 @@ from bot.slack.ids import Action
 from bot.slack.views import COMMAND, Block, actions, button, section
 
 
-def forgotten_blocks(other_id: str) -> list[Block]:
-    return section(
-        f"<@{other_id}> asked me to forget what they wrote, so the shared notes, topics and "
-        "action items they added to your 1:1 are gone. What you wrote is still yours."
-    )
-
-
 def forget_confirm_blocks() -> list[Block]:
     return [
         *section(

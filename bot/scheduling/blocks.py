@@ -336,3 +336,10 @@ def proposal_answered_blocks(
         f"<@{leader_id}> would rather keep the time first proposed: "
         f"{cadence(described)} The invitation is still open: accept it, or suggest another time."
     )
+
+
+def forgotten_blocks(other_id: str) -> list[Block]:
+    return section(
+        f"<@{other_id}> asked me to forget what they wrote, so the shared notes, topics and "
+        "action items they added to your 1:1 are gone. What you wrote is still yours."
+    )

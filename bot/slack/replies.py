@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import service as checkins
 from bot.deps import Deps
-from bot.home import blocks as home_views
 from bot.models import Meeting
 from bot.scheduling import service as pairings
+from bot.slack import views
 from bot.slack.payloads import read_id
 from bot.slack.work import Done, refuse_in_form, unit
 
@@ -40,7 +40,7 @@ class Reply:
         else:  # a forged or stale value
             reason = "That button no longer works."
         if self.respond.response_url is None:  # the Home, or a modal: a small window says it
-            notice, trigger = home_views.notice_modal(reason), self.body["trigger_id"]
+            notice, trigger = views.notice_modal(reason), self.body["trigger_id"]
             view = self.body.get("view")
             if isinstance(view, dict) and view.get("type") == "modal":  # on top of that modal
                 self.client.views_push(trigger_id=trigger, view=notice)

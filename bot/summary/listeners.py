@@ -1,5 +1,5 @@
 """The weekly summary on demand: `/oneonone summary`, and the App Home's button. Imports the
-service of `summary` (through `bot.slack.messages`) and the Slack kit."""
+service of `summary` (through its `messages`) and the Slack kit."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.home import blocks as home_views
-from bot.slack import messages, work
+from bot.slack import views, work
 from bot.slack.commands import Answer, Handler
 from bot.slack.ids import Action
 from bot.slack.work import Done, unit
+from bot.summary import messages as summary_messages
 
 
 def register(app: App, deps: Deps) -> None:
@@ -24,13 +24,13 @@ def register(app: App, deps: Deps) -> None:
         ack()
 
         def work(session: Session) -> Done:
-            message = messages.summary_message(
+            message = summary_messages.summary_message(
                 session,
                 team_id=context.team_id or "",
                 leader_id=body["user"]["id"],
                 now=deps.clock.now(),
             )
-            view = home_views.blocks_modal("Your week in 1:1s", message.blocks or [])
+            view = views.blocks_modal("Your week in 1:1s", message.blocks or [])
             return Done(partial(client.views_open, trigger_id=body["trigger_id"], view=view))
 
         unit(deps, client, context.team_id or "", work)
@@ -40,7 +40,7 @@ def _summary(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str
     """Your weekly summary, now (the same one the Monday DM brings)."""
     message = work.transaction(
         deps,
-        lambda session: messages.summary_message(
+        lambda session: summary_messages.summary_message(
             session, team_id=command["team_id"], leader_id=command["user_id"], now=deps.clock.now()
         ),
     )

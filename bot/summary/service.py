@@ -270,3 +270,12 @@ def plan(session: Session, *, now: datetime) -> list[Planned]:
         preferences.plan_summary(session, row, now=now)
     session.flush()
     return planned
+
+
+def app_id(session: Session, *, team_id: str, leader_id: str) -> str | None:
+    """The app's id, as Slack gave it with one of this leader's 1:1s (for a link to its Home)."""
+    return session.scalar(
+        select(Pairing.app_id).where(
+            Pairing.team_id == team_id, Pairing.leader_id == leader_id, Pairing.app_id.is_not(None)
+        )
+    )

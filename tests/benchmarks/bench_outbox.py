@@ -23,11 +23,11 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
 from bot import db
+from bot.app import MESSAGES
 from bot.delivery.limiter import Bucket, Limiter
 from bot.delivery.outbox import Message, Outbox, Policy
 from bot.models import Delivery, DeliveryState, Pairing, PairingStatus
 from bot.simulator import BOT_TOKEN
-from bot.slack import messages
 from tests.benchmarks.common import fresh_databases, start_simulator
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -132,7 +132,7 @@ def measure(database_url: str, api_url: str, pairings: int, due: int) -> dict[st
         lambda _e, _t: BOT_TOKEN,
         api_url,
         {KIND: render},
-        planners=messages.PLANNERS,
+        planners=[planner for feature in MESSAGES for planner in feature.PLANNERS],
         limiter=unlimited,
         policy=Policy(budget=600),
     )
