@@ -17,6 +17,7 @@ import pytest
 
 from bot.simulator import BOT_TOKEN, SIGNING_SECRET, SlackClient, SlackSimulator
 from tests.conftest import Ran, oneonone, oneonone_process, operator_runs
+from tests.integration.drive import shown
 
 ROOT = Path(__file__).resolve().parent.parent
 UNREACHABLE_DB = "postgresql://nobody@127.0.0.1:9/nothing"
@@ -144,7 +145,7 @@ def test_run_serves_slack_and_stops_cleanly_on_sigterm(
         base = f"http://127.0.0.1:{port}"
         assert wait_until_healthy(base + "/healthz", process)["status"] == "ok"
         slack = SlackClient(base + "/slack/events", simulator)
-        assert "didn't understand" in json.dumps(slack.command("UADA0000001", "x", wait=10))
+        assert "didn't understand" in shown(slack.command("UADA0000001", "x", wait=10))
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=15)
     assert process.returncode == 0, stderr

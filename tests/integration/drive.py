@@ -30,6 +30,28 @@ def text_of(blocks: list[dict]) -> str:
     )
 
 
+def shown(message: object) -> str:
+    """Every text a person can read in a message, a response, a view or blocks, one per line:
+    the `text` of each block, element, field, option and title, and what an input holds
+    (`initial_value`), read from the parsed blocks
+    (a search of `json.dumps` also matched ids, keys and escapes, and missed non-ASCII)."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key in ("text", "initial_value") and isinstance(inner, str):
+                    found.append(inner)
+                else:
+                    walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(message)
+    return "\n".join(found)
+
+
 def schedule(slack: SlackClient, text: str, user: str = ADA) -> dict:
     body = slack.command(user, f"schedule {text}")
     assert body["response_type"] == "ephemeral"

@@ -4,7 +4,6 @@ nudge, agendas, notes and an action item, and the next cycle carrying it over.""
 from __future__ import annotations
 
 import io
-import json
 import re
 from contextlib import redirect_stdout
 from datetime import datetime, timedelta
@@ -31,6 +30,7 @@ from tests.integration.drive import (
     prompt_of,
     record_notes,
     reply,
+    shown,
     text_of,
     thread_replies,
 )
@@ -82,7 +82,7 @@ def test_two_full_cycles(
     assert at(FIRST - timedelta(hours=17)) == 1
     assert at(FIRST - timedelta(hours=4)) == 0  # Bart answered: no nudge for him
     assert at(FIRST - timedelta(hours=1)) == 2  # two agendas
-    assert "My promotion path" in json.dumps(thread_replies(simulator, ADA, "agenda")[0])
+    assert "My promotion path" in shown(thread_replies(simulator, ADA, "agenda")[0])
     assert at(FIRST + timedelta(minutes=30)) == 2  # the follow-ups
     with Session(engine) as session:
         first = session.scalars(select(Meeting.status).order_by(Meeting.starts_at)).first()
@@ -115,7 +115,7 @@ def test_two_full_cycles(
     assert at(FIRST + WEEK - timedelta(hours=24)) == 3
     (weekly,) = thread_replies(simulator, ADA, "summary")
     assert "1 held, 0 skipped, 0 missed" in text_of(weekly["blocks"])
-    barts = json.dumps(prompt_of(simulator, BART)["blocks"])
+    barts = shown(prompt_of(simulator, BART)["blocks"])
     assert "Is anything in your way or worrying you?" in barts
     assert "Draft the growth plan" in barts
     with freeze_time(FIRST + WEEK - timedelta(hours=20)):
@@ -124,8 +124,8 @@ def test_two_full_cycles(
     assert "that's everything" in dm_of(simulator, ADA)[-1]["text"]
     assert at(FIRST + WEEK - timedelta(hours=4)) == 0  # both answered: nobody is nudged
     assert at(FIRST + WEEK - timedelta(hours=1)) == 2
-    adas_agenda = json.dumps(thread_replies(simulator, ADA, "agenda")[-1]["blocks"])
-    barts_agenda = json.dumps(thread_replies(simulator, BART, "agenda")[-1]["blocks"])
+    adas_agenda = shown(thread_replies(simulator, ADA, "agenda")[-1]["blocks"])
+    barts_agenda = shown(thread_replies(simulator, BART, "agenda")[-1]["blocks"])
     assert "The offsite budget" in adas_agenda
     assert "Slow CI" in adas_agenda
     assert "4/5" in adas_agenda
@@ -147,7 +147,7 @@ def test_two_full_cycles(
     with Session(engine) as session:
         assert session.scalars(select(ActionItem.done_at)).one() is not None
     assert at(FIRST + 2 * WEEK - timedelta(hours=24)) == 3  # the prompts and a summary
-    assert "Draft the growth plan" not in json.dumps(prompt_of(simulator, BART)["blocks"])
+    assert "Draft the growth plan" not in shown(prompt_of(simulator, BART)["blocks"])
     assert "Draft the growth plan" not in text_of(prompt_of(simulator, ADA)["blocks"])
 
     # Every message that reached Slack, in order: one conversation per meeting.
@@ -196,7 +196,7 @@ def test_strangers_cannot_add_notes_or_tick_off(
         with Session(engine) as session:
             item_id = str(session.scalars(select(ActionItem.id)).one())
         pair.block_action("UCAROL00001", "action_done", item_id)
-        assert "Only the two people" in json.dumps(simulator.responses[-1])
+        assert "Only the two people" in shown(simulator.responses[-1])
         with Session(engine) as session:
             assert session.scalars(select(ActionItem.done_at)).one() is None
         view = simulator.calls_to("views.open")[-1].response["view"]
@@ -216,10 +216,10 @@ def test_we_did_not_meet_marks_the_meeting_missed_and_items_carry_over(
     missed = followup["blocks"][-1]["elements"][1]
     assert missed["action_id"] == "followup_missed"
     pair.block_action("UCAROL00001", "followup_missed", missed["value"])
-    assert "Only the two people" in json.dumps(simulator.responses[-1])
+    assert "Only the two people" in shown(simulator.responses[-1])
     with freeze_time(FIRST + timedelta(hours=2)):
         pair.block_action(BART, "followup_missed", missed["value"])
-    assert "did not happen" in json.dumps(simulator.responses[-1])
+    assert "did not happen" in shown(simulator.responses[-1])
     with Session(engine) as session:
         statuses = session.scalars(select(Meeting.status).order_by(Meeting.starts_at)).all()
     assert statuses[0] is MeetingStatus.MISSED

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.outbox import Outbox
 from bot.models import Answer
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.drive import ADA, BART, FIRST, WEEK, prompt_of, reply, saved
+from tests.integration.drive import ADA, BART, FIRST, WEEK, prompt_of, reply, saved, shown
 
 
 def bot_said(simulator: SlackSimulator, user: str) -> str:
@@ -48,14 +47,14 @@ def test_one_question_at_a_time_with_skip_and_resume(
     with freeze_time(FIRST + timedelta(hours=2)):  # later: it resumes where he left off
         reply(pair, BART, "The <!here> roadmap", "Ev4")
         assert "that's everything" in bot_said(simulator, BART)
-    # @here as Bart reads it in Slack: words, never a ping when shown again.
+    # @here as Bart reads it in Slack: words, never a ping when seen again.
     assert saved(engine, BART) == {"mood": 4, "blockers": None, "agenda": "The @here roadmap"}
     update = simulator.calls_to("chat.update")[-1]
     assert update.args["ts"] == prompt_of(simulator, BART)["ts"]
-    shown = json.dumps(update.args["blocks"])
-    assert "The @here roadmap" in shown
-    assert "<!here>" not in shown
-    assert "(skipped)" in shown
+    seen = shown(update.args["blocks"])
+    assert "The @here roadmap" in seen
+    assert "<!here>" not in seen
+    assert "(skipped)" in seen
 
 
 def test_a_reply_with_nothing_to_answer_gets_a_kind_word(
@@ -91,7 +90,7 @@ def test_a_reply_in_the_prompt_s_thread_answers_and_is_answered_there(
     assert "that's everything" in told.args["text"]
     update = simulator.calls_to("chat.update")[-1]
     assert update.args["ts"] == prompt["ts"]
-    assert "The roadmap &amp; the budget" in json.dumps(update.args["blocks"])
+    assert "The roadmap &amp; the budget" in shown(update.args["blocks"])
     assert simulator.calls_to("conversations.replies") == []  # nothing read the thread
 
 
@@ -111,7 +110,7 @@ def test_editing_or_deleting_a_reply_changes_or_removes_its_answer(
     update = simulator.calls_to("chat.update")[-1]
     assert len(simulator.calls_to("chat.update")) == updates + 1
     assert update.args["ts"] == prompt["ts"]
-    assert "my promotion" in json.dumps(update.args["blocks"])
+    assert "my promotion" in shown(update.args["blocks"])
     with Session(engine) as session:
         assert not session.scalars(select(Answer)).one().edited_after_start
     with freeze_time(FIRST + timedelta(minutes=10)):  # the meeting has begun: marked
@@ -125,7 +124,7 @@ def test_editing_or_deleting_a_reply_changes_or_removes_its_answer(
     with freeze_time(FIRST + timedelta(minutes=20)):
         assert pair.delete_message(sent, event_id="Ev4").status == 200
     assert saved(engine, BART) == {}
-    assert "Only the two of you will see your answers" in json.dumps(
+    assert "Only the two of you will see your answers" in shown(
         simulator.calls_to("chat.update")[-1].args["blocks"]
     )
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from bot.delivery.outbox import Outbox
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.drive import ADA, BART, FIRST, dm_of, prompt_of, reply, saved
+from tests.integration.drive import ADA, BART, FIRST, dm_of, prompt_of, reply, saved, shown
 
 
 def files_in(simulator: SlackSimulator, user: str) -> list[tuple[dict, bytes]]:
@@ -57,7 +57,7 @@ def test_forget_me_asks_first_then_forgets_and_tells_the_other_once(
         pair.block_action(BART, "forget_me", "me")
         pair.block_action(BART, "forget_me", "me")  # a second click changes nothing more
     assert saved(engine, BART) == {}
-    told = [m for m in dm_of(simulator, ADA) if "asked me to forget" in json.dumps(m)]
+    told = [m for m in dm_of(simulator, ADA) if "asked me to forget" in shown(m)]
     assert len(told) == 1
     assert prompt_of(simulator, ADA)  # Ada's own things are still there
 

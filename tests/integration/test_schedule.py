@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -18,7 +17,7 @@ from bot.models import Delivery, DeliveryState, Meeting, Pairing, PairingStatus
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
 from tests.integration import ExpectLog
-from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, text_of
+from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, shown, text_of
 
 
 def count(engine: Engine, model: type) -> int:
@@ -88,7 +87,7 @@ def test_accepting_makes_the_meetings_and_tells_the_leader(
     answer = slack.block_action(BART, "invitation_accept", pairing_id, message=invitation)
     assert answer.status == 200
     assert simulator.responses[-1]["replace_original"] is True
-    assert "You accepted the 1:1" in json.dumps(simulator.responses[-1])
+    assert "You accepted the 1:1" in shown(simulator.responses[-1])
     (news,) = dm_of(simulator, ADA)
     assert f"Good news: <@{BART}> accepted" in text_of(news["blocks"])
     with Session(engine) as session:
@@ -113,9 +112,9 @@ def test_only_the_invited_person_can_accept(
     schedule(slack, f"<@{BART}> weekly on Monday at 9:00")
     pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
     slack.block_action(ADA, "invitation_accept", pairing_id)
-    assert "not yours to accept" in json.dumps(simulator.responses[-1])
+    assert "not yours to accept" in shown(simulator.responses[-1])
     slack.block_action(BART, "invitation_accept", "not-a-number")
-    assert "no longer works" in json.dumps(simulator.responses[-1])
+    assert "no longer works" in shown(simulator.responses[-1])
     with Session(engine) as session:
         assert session.scalars(select(Pairing.status)).one() is PairingStatus.INVITED
 

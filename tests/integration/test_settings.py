@@ -3,7 +3,6 @@ bad value refused inline with nothing saved."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -22,6 +21,7 @@ from tests.integration.drive import (
     WEEK,
     opened_form,
     prompt_of,
+    shown,
     state_of,
     text_of,
     thread_replies,
@@ -41,8 +41,8 @@ def test_a_leader_writes_their_own_questions_and_they_are_asked(
     outbox: Outbox,
 ) -> None:
     view = opened_form(pair, simulator, ADA, "questions")
-    shown = json.dumps(view)
-    assert "What could I do differently to support you better?" in shown  # ours, to start from
+    seen = shown(view)
+    assert "What could I do differently to support you better?" in seen  # ours, to start from
     own = f"1. What went well this week?\n- What was hard?\n{HOSTILE}\n\n"
     submitted = pair.view_submission(ADA, view, state_of(view, member_questions=own))
     assert submitted.body == b""
@@ -55,7 +55,7 @@ def test_a_leader_writes_their_own_questions_and_they_are_asked(
     assert "What was hard?" in second
     assert "make" not in second
     outbox.run_pass(FIRST + 2 * WEEK - timedelta(hours=24))  # the third: the whole set
-    third = json.dumps(prompt_of(simulator, BART)["blocks"])
+    third = shown(prompt_of(simulator, BART)["blocks"])
     assert "&lt;!channel&gt; What would make &lt;@UADA0000001&gt; &amp; co. better?" in third
     assert "<!channel>" not in third
     assert "What could I do differently" not in third
@@ -94,7 +94,7 @@ def test_an_emptied_box_goes_back_to_our_questions(
     pair.view_submission(ADA, view, state_of(view, leader_questions="What do I owe them?"))
     assert profile_of(engine, ADA).leader_questions is not None
     view = opened_form(pair, simulator, ADA, "questions")
-    assert "What do I owe them?" in json.dumps(view)
+    assert "What do I owe them?" in shown(view)
     pair.view_submission(ADA, view, state_of(view, leader_questions="  \n "))
     assert profile_of(engine, ADA).leader_questions is None
 
@@ -153,7 +153,7 @@ def test_someone_s_working_hours_move_their_nudge(
     outbox.run_pass(FIRST - timedelta(hours=24))
     with freeze_time(FIRST - timedelta(hours=20)):
         view = opened_form(pair, simulator, BART, "settings")
-        assert "Europe/Warsaw" in json.dumps(view)
+        assert "Europe/Warsaw" in shown(view)
         hours = {"work_start": "07:00", "work_end": "11:00", "workdays": ["1", "2"]}
         pair.view_submission(BART, view, state_of(view, **hours))
     outbox.run_pass(FIRST - timedelta(hours=20))

@@ -7,7 +7,6 @@ drop). The main flows run over both transports, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 from collections.abc import Iterator
@@ -38,6 +37,7 @@ from tests.integration.drive import (
     reply,
     saved,
     schedule,
+    shown,
     text_of,
 )
 
@@ -120,7 +120,7 @@ def test_it_reconnects_within_seconds_after_a_drop(
     server = simulator.socket_mode
     server.drop(how)
     server.wait_for_connections(1, ever=2, timeout=10)
-    assert "/oneonone" in json.dumps(socket_slack.command(ADA, "help", wait=5))
+    assert "/oneonone" in shown(socket_slack.command(ADA, "help", wait=5))
     assert server.acks[-1].seconds < 1.0
 
 
@@ -137,7 +137,7 @@ def test_a_refresh_keeps_every_ack_under_a_second(
         assert socket_slack.command(ADA, "help", wait=5)  # the warned connection still works
     server.disconnect("refresh_requested", close_after=1.0)
     for n in range(3):
-        assert "/oneonone" in json.dumps(socket_slack.command(ADA, "help", wait=5)), n
+        assert "/oneonone" in shown(socket_slack.command(ADA, "help", wait=5)), n
     server.wait_for_connections(1, ever=2)
     assert max(ack.seconds for ack in server.acks) < 1.0
 
@@ -194,7 +194,7 @@ def test_run_socket_serves_then_stops_cleanly_on_sigterm(
     with oneonone_process(serving, cwd=tmp_path, env=env) as process:
         simulator.socket_mode.wait_for_connections(1, timeout=30)
         answered = SlackClient.over_socket(simulator).command(ADA, "help", wait=10)
-        assert "/oneonone" in json.dumps(answered)
+        assert "/oneonone" in shown(answered)
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=20)
     assert process.returncode == 0, stderr

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.models import Pairing, PairingStatus
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, text_of
+from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, shown, text_of
 
 
 def invited(slack: SlackClient, simulator: SlackSimulator) -> tuple[dict, str]:
@@ -25,7 +23,7 @@ def suggest(slack: SlackClient, simulator: SlackSimulator, pairing_id: str, word
     slack.block_action(BART, "invitation_suggest", pairing_id)
     view = simulator.calls_to("views.open")[-1].response["view"]
     assert view["callback_id"] == "suggest_form"
-    assert "weekly on Tuesday at 10:00 in New York" in json.dumps(view)
+    assert "weekly on Tuesday at 10:00 in New York" in shown(view)
     return slack.view_submission(BART, view, {"when": {"when": {"value": words}}})
 
 

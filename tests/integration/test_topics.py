@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -12,11 +11,20 @@ from sqlalchemy.orm import Session
 from bot.delivery.outbox import Outbox
 from bot.models import Topic
 from bot.simulator import SlackClient, SlackSimulator
-from tests.integration.drive import ADA, BART, CAROL, FIRST, answer, prompt_of, thread_replies
+from tests.integration.drive import (
+    ADA,
+    BART,
+    CAROL,
+    FIRST,
+    answer,
+    prompt_of,
+    shown,
+    thread_replies,
+)
 
 
 def say(slack: SlackClient, user: str, text: str) -> str:
-    return json.dumps(slack.command(user, text))
+    return shown(slack.command(user, text))
 
 
 def test_topics_reach_the_next_agenda_shared_or_private(
@@ -33,8 +41,8 @@ def test_topics_reach_the_next_agenda_shared_or_private(
         assert "You have no 1:1 with" in say(pair, CAROL, f"topic <@{BART}> gossip")
     outbox.run_pass(FIRST - timedelta(hours=24))
     outbox.run_pass(FIRST - timedelta(hours=1))
-    adas = json.dumps(thread_replies(simulator, ADA, "agenda")[-1]["blocks"])
-    barts = json.dumps(thread_replies(simulator, BART, "agenda")[-1]["blocks"])
+    adas = shown(thread_replies(simulator, ADA, "agenda")[-1]["blocks"])
+    barts = shown(thread_replies(simulator, BART, "agenda")[-1]["blocks"])
     assert "The @channel offsite" in adas  # words now: nobody is pinged
     assert "The @channel offsite" in barts
     assert "<!channel>" not in adas
@@ -53,7 +61,7 @@ def test_the_message_shortcut_adds_a_topic(
         answer_ = pair.message_shortcut(BART, "add_to_next_1_1", "Can we talk about <#C1|ops>?")
         assert answer_.status == 200
         view = simulator.calls_to("views.open")[-1].response["view"]
-        assert "Can we talk about" in json.dumps(view)
+        assert "Can we talk about" in shown(view)
         values = {
             "person": {"person": {"selected_user": ADA}},
             "text": {"text": {"value": "Can we talk about ops?"}},
