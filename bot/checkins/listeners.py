@@ -1,5 +1,6 @@
 """Check-ins in Slack: a prompt's Answer, Skip this one and Remind me later, the answers form,
-answering by plain replies in the DM (edits and deletes followed), and `/oneonone agenda`.
+answering by plain replies in the DM (edits and deletes followed), and agendas: `/oneonone
+agenda`, `/oneonone history` (past meetings' agendas) and the App Home's agenda buttons.
 Imports the services of `checkins`, `scheduling` and `people` and the Slack kit."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.slack.replies import (
     Reply,
     both,
     button_unit,
+    form_meeting,
     form_unit,
     meeting_of,
 )
@@ -162,12 +164,7 @@ def register_answers(app: App, deps: Deps) -> None:
         given = {key: state_value(state, key) for key in state}
 
         def work(session: Session) -> Done:
-            meeting = checkins.meeting_for(
-                session,
-                meeting_id=payloads.read_id(view.get("private_metadata"), what="form"),
-                team_id=context.team_id or "",
-                user_id=user_id,
-            )
+            meeting = form_meeting(session, body, context)
             checkins.save_answers(session, meeting, author_id=user_id, given=given, now=now)
             message = checkins_messages.prompt_message(session, meeting, user_id)
             where = checkins_messages.prompt_location(session, meeting, user_id)

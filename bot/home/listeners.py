@@ -1,7 +1,7 @@
 """The App Home: published when someone opens it (and, by `bot.slack.work`, after every
-change of theirs that it shows), and the buttons that only the App Home has: the summary,
-an agenda, and being away. Imports the services of `home`, `people`, `checkins` and
-`scheduling`, and the Slack kit."""
+change of theirs that it shows), and its Away and Back buttons. (Its other buttons belong to
+the features they open: settings to `people`, an agenda to `checkins`, the summary to
+`summary`.) Imports the services of `people` and `scheduling`, and the Slack kit."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Notes in Slack: after a meeting, Add notes and We didn't meet; an action item's Done; the
-notes form; topics (`/oneonone topic`, the message shortcut and its form) and
-`/oneonone history`. Imports the services of `notes`, `checkins` and `scheduling` and the
-Slack kit."""
+notes form; topics (`/oneonone topic`, the message shortcut and its form). Imports the
+services of `notes`, `checkins` and `scheduling` and the Slack kit."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.checkins import service as checkins
 from bot.deps import Deps
 from bot.notes import blocks as notes_views
 from bot.notes import service as notes
@@ -28,6 +26,7 @@ from bot.slack.replies import (
     Reply,
     both,
     button_unit,
+    form_meeting,
     form_unit,
     meeting_of,
 )
@@ -133,12 +132,7 @@ def register_notes(app: App, deps: Deps) -> None:
 
         def work(session: Session) -> Done:
             due = state_value(state, "due")
-            meeting = checkins.meeting_for(
-                session,
-                meeting_id=payloads.read_id(view.get("private_metadata"), what="form"),
-                team_id=context.team_id or "",
-                user_id=user_id,
-            )
+            meeting = form_meeting(session, body, context)
             notes.record(
                 session,
                 meeting,

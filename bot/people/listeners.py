@@ -1,7 +1,8 @@
 """People's own settings: the settings and questions forms, opened by `/oneonone settings`,
 `/oneonone questions` or the App Home's buttons, and saved. Whatever is not yet sent for
 their upcoming 1:1s is planned again under the new settings; a refusal names its field and
-saves nothing. Imports the services of `people` and `checkins`, and the Slack kit."""
+saves nothing. `/oneonone away` and the `user_change` event (a zone or a status changed)
+too. Imports the services of `people`, `checkins` and `scheduling`, and the Slack kit."""
 
 from __future__ import annotations
 

@@ -68,6 +68,17 @@ def meeting_of(session: Session, body: dict[str, Any], context: BoltContext) -> 
     )
 
 
+def form_meeting(session: Session, body: dict[str, Any], context: BoltContext) -> Meeting:
+    """The meeting a form names (its `private_metadata`), if the person who sent it is one of
+    its two people."""
+    return checkins.meeting_for(
+        session,
+        meeting_id=read_id(body["view"].get("private_metadata"), what="form"),
+        team_id=context.team_id or "",
+        user_id=body["user"]["id"],
+    )
+
+
 def pairing_of(
     session: Session, body: dict[str, Any], context: BoltContext, refusal: str
 ) -> pairings.Pairing:
