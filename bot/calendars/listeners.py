@@ -14,7 +14,7 @@ from bot.calendars import blocks as calendars_views
 from bot.calendars import service as calendars
 from bot.deps import Deps
 from bot.scheduling import service as pairings
-from bot.slack import files, payloads, views, work
+from bot.slack import files, payloads, views
 from bot.slack.commands import Answer, Handler
 from bot.slack.ids import Action
 from bot.slack.replies import (
@@ -23,7 +23,7 @@ from bot.slack.replies import (
     pairing_of,
 )
 from bot.slack.views import COMMAND, help_blocks
-from bot.slack.work import Done
+from bot.slack.work import Done, transaction
 
 
 def register(app: App, deps: Deps) -> None:
@@ -42,7 +42,7 @@ def _calendar(deps: Deps, command: dict[str, Any], _client: WebClient, rest: str
         ), None
     now, team_id, user_id = deps.clock.now(), command["team_id"], command["user_id"]
     make = calendars.reset if rest.lower() == "reset" else calendars.new_link
-    secret = work.transaction(
+    secret = transaction(
         deps, lambda session: make(session, team_id=team_id, user_id=user_id, now=now)
     )
     if secret is None:

@@ -27,7 +27,7 @@ from bot.people.service import SettingsError
 from bot.scheduling import service as pairings
 from bot.scheduling.service import Status
 from bot.scheduling.zones import is_zone
-from bot.slack import payloads, people, views, work
+from bot.slack import payloads, people, views
 from bot.slack.commands import Answer, Handler
 from bot.slack.ids import Action, Form
 from bot.slack.people import person
@@ -133,13 +133,13 @@ def _away(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> 
         until = profiles.parse_away(rest, today=today)
     except pairings.SchedulingError as error:
         return views.done_blocks(str(error)), None
-    work.transaction(
+    transaction(
         deps,
         lambda session: profiles.set_away(
             session, team_id=command["team_id"], user_id=command["user_id"], until=until, now=now
         ),
     )
-    stale = work.Done(homes=[command["user_id"]])
+    stale = Done(homes=[command["user_id"]])
     if until is None:
         return views.done_blocks("Welcome back: prompts and nudges reach you again."), stale
     return views.done_blocks(

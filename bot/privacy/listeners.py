@@ -18,7 +18,7 @@ from bot.delivery.outbox import enqueue_returning_id
 from bot.deps import Deps
 from bot.privacy import blocks as privacy_views
 from bot.privacy import service as privacy
-from bot.slack import files, payloads, views, work
+from bot.slack import files, payloads, views
 from bot.slack.commands import Answer, Handler
 from bot.slack.ids import Action
 from bot.slack.replies import (
@@ -39,7 +39,7 @@ def register(app: App, deps: Deps) -> None:
 def _export(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) -> Answer:
     """Everything you may read here, as a JSON file in your DM with the app."""
     team_id, user_id, now = command["team_id"], command["user_id"], deps.clock.now()
-    document = work.transaction(
+    document = transaction(
         deps, lambda session: privacy.export(session, team_id=team_id, user_id=user_id, now=now)
     )
     sent = partial(
@@ -51,7 +51,7 @@ def _export(deps: Deps, command: dict[str, Any], client: WebClient, _rest: str) 
         title="Your oneonone data",
         comment="Everything you can read in oneonone, as of now. Only you see this file.",
     )
-    return views.done_blocks("Your export is on its way to our DM, as a file."), work.Done(sent)
+    return views.done_blocks("Your export is on its way to our DM, as a file."), Done(sent)
 
 
 def _forget(_deps: Deps, _command: dict[str, Any], _client: WebClient, rest: str) -> Answer:

@@ -23,7 +23,7 @@ from bot.scheduling import blocks as scheduling_views
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import CadenceError, Schedule, describe_for, occurrences
 from bot.scheduling.grammar import parse_schedule
-from bot.slack import payloads, people, views, work
+from bot.slack import payloads, people, views
 from bot.slack.commands import MENTION, Answer, Handler, Refused, one_mention, with_pairing
 from bot.slack.ids import Action, Form
 from bot.slack.payloads import read_id
@@ -34,7 +34,7 @@ from bot.slack.replies import (
     pairing_of,
 )
 from bot.slack.views import COMMAND, state_value
-from bot.slack.work import Done, after, form_error, in_turn, unit
+from bot.slack.work import Done, after, form_error, in_turn, transaction, unit
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def create(
                 app_id=app_id,
             )[1]
 
-        delivery_id = work.transaction(deps, create_it)
+        delivery_id = transaction(deps, create_it)
     except CadenceError as error:
         problem = views.problem_blocks(error.reason + ".", quoted=error.fragment or None)
         raise Refused(problem, error.field) from None
@@ -116,7 +116,7 @@ def create(
     blocks = scheduling_views.scheduled_blocks(
         member.id, describe_for(plan, leader.tz, after=now), upcoming
     )
-    return blocks, work.Done(send=[delivery_id], homes=[leader_id, member_id])
+    return blocks, Done(send=[delivery_id], homes=[leader_id, member_id])
 
 
 def _open_schedule_form(client: WebClient, command: dict[str, Any], member_id: str | None):
@@ -145,7 +145,7 @@ def _list(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -
             found.append((other, role, words, upcoming.starts_at if upcoming else None))
         return found
 
-    return scheduling_views.list_blocks(work.transaction(deps, rows)), None
+    return scheduling_views.list_blocks(transaction(deps, rows)), None
 
 
 def _skip(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:

@@ -11,10 +11,10 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.slack import views, work
+from bot.slack import views
 from bot.slack.commands import Answer, Handler
 from bot.slack.ids import Action
-from bot.slack.work import Done, unit
+from bot.slack.work import Done, transaction, unit
 from bot.summary import messages as summary_messages
 
 
@@ -38,7 +38,7 @@ def register(app: App, deps: Deps) -> None:
 
 def _summary(deps: Deps, command: dict[str, Any], _client: WebClient, _rest: str) -> Answer:
     """Your weekly summary, now (the same one the Monday DM brings)."""
-    message = work.transaction(
+    message = transaction(
         deps,
         lambda session: summary_messages.summary_message(
             session, team_id=command["team_id"], leader_id=command["user_id"], now=deps.clock.now()
