@@ -312,7 +312,7 @@ def run(
     workspace = Workspace(team_id=f"T{run}", team_name="Demo") if database_url else Workspace()
     clock = SimulatedClock(START)
     where = f"your database ({shown_url})" if database_url else "a temporary database"
-    with SlackSimulator(workspace=workspace) as simulator:
+    with SlackSimulator(workspace=workspace, wall=clock.now) as simulator:
         for user_id, (real_name, name, tz) in PEOPLE.items():
             simulator.add_user(user_id, name, tz, real_name=real_name)
         settings = Settings(

@@ -1,28 +1,22 @@
 """Small composable fixtures: `database_url` (SQLite and PostgreSQL), `engine`, `simulator`,
-`clock` (pacing never waits), `settings`, `app`, `server` (the real app over loopback HTTP)
-and `slack` (signed requests)."""
+`clock` (pacing never waits; `at(moment)` sets it), `settings`, `app`, `server` (the real app
+over loopback HTTP) and `slack` (signed requests)."""
 
 from __future__ import annotations
 
-import http.server
 import io
 import os
 import shutil
 import subprocess
 import sys
-import time
-import types
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import ContextDecorator, contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import waitress.channel
-import waitress.server
-import waitress.task
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -48,21 +42,6 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     crypto.configure(None)
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _the_test_server_keeps_real_time() -> None:
-    """freezegun swaps the `time` module's functions for every thread, and is not thread-safe:
-    waitress's loop reads `time.time()` every 10 ms, and a test's `freeze_time` ending at that
-    moment raised IndexError inside freezegun (in the server's thread), while a frozen clock
-    made waitress misjudge how long a connection had been idle. The server's own bookkeeping
-    gets the real functions, and so does the simulator's (http.server's Date headers); the
-    app's time comes from its injected clock, as before."""
-    real = types.SimpleNamespace(
-        time=time.time, monotonic=time.monotonic, sleep=time.sleep, perf_counter=time.perf_counter
-    )
-    for module in (waitress.server, waitress.channel, waitress.task, http.server):
-        module.time = real  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
@@ -287,30 +266,60 @@ def operator_runs(*args: str, cwd: Path, **env: str) -> Ran:
 
 
 @pytest.fixture
-def simulator() -> Iterator[SlackSimulator]:
-    with SlackSimulator() as simulator:
+def simulator(clock: InstantClock) -> Iterator[SlackSimulator]:
+    """Slack, on the test's clock (its message timestamps and people's UTC offsets)."""
+    with SlackSimulator(wall=clock.now) as simulator:
         simulator.add_user("UADA0000001", "ada", "America/New_York", real_name="Ada Lovelace")
         simulator.add_user("UBART000001", "bart", "Europe/Warsaw", real_name="Bart Kowalski")
         yield simulator
 
 
 class InstantClock(SystemClock):
-    """The machine's clock, as freezegun sets it, except that waiting takes no time: each
-    `sleep` is noted in `slept`, returns at once, and moves this clock on by as much."""
+    """The test's clock: the machine's, or the instant `at` sets, except that waiting takes no
+    time: each `sleep` is noted in `slept`, returns at once, and moves this clock on by as
+    much."""
 
-    def __init__(self) -> None:
+    def __init__(self, moment: datetime | None = None) -> None:
         self.slept: list[float] = []
+        self.moments: list[datetime] = [moment] if moment else []
 
     def now(self) -> datetime:
-        return super().now() + timedelta(seconds=sum(self.slept))
+        base = self.moments[-1] if self.moments else super().now()
+        return base + timedelta(seconds=sum(self.slept))
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
 
 
+_CLOCKS: list[InstantClock] = []  # the running test's clock (one test at a time per process)
+
+
 @pytest.fixture
-def clock() -> InstantClock:
-    return InstantClock()
+def clock() -> Iterator[InstantClock]:
+    clock = InstantClock()
+    _CLOCKS.append(clock)
+    yield clock
+    _CLOCKS.remove(clock)
+
+
+class at(ContextDecorator):
+    """The test's clock stands at `moment` inside the block (or the decorated test): the app,
+    its outbox and the simulated Slack all read it. `moment` is an aware datetime or an
+    ISO-8601 string (UTC without an offset). Nothing global is patched: the time is injected."""
+
+    def __init__(self, moment: str | datetime) -> None:
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        self.moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    def __enter__(self) -> InstantClock:
+        if not _CLOCKS:
+            raise RuntimeError("`at` sets the test's clock: the test needs the `clock` fixture")
+        _CLOCKS[-1].moments.append(self.moment)
+        return _CLOCKS[-1]
+
+    def __exit__(self, *_exc: object) -> None:
+        _CLOCKS[-1].moments.pop()
 
 
 @pytest.fixture

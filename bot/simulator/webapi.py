@@ -65,9 +65,9 @@ class User:
     status_emoji: str = ""
     team_id: str | None = None  # another workspace's person (Slack Connect)
 
-    def as_slack(self, team_id: str) -> dict[str, Any]:
+    def as_slack(self, team_id: str, at: datetime) -> dict[str, Any]:
         zone = ZoneInfo(self.tz)
-        now = datetime.now(UTC).astimezone(zone)
+        now = at.astimezone(zone)
         offset = now.utcoffset()
         return {
             "id": self.id,
@@ -190,6 +190,9 @@ class SlackSimulator:
     # The functional tests click at machine speed, faster than any person, so they do not.
     limits: Limits | None = None
     clock: Callable[[], float] = time.monotonic  # seconds, for the limits
+    # What time it is in this Slack (its message timestamps, a person's UTC offset): the
+    # machine's, unless the demo or a test gives it their own clock's.
+    wall: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     inside_retry_after: list[Call] = field(default_factory=list)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # uploaded, by id
 
@@ -417,7 +420,7 @@ class SlackSimulator:
 
     def next_ts(self) -> str:
         """A message timestamp as Slack makes them: seconds, then a unique six digits."""
-        return f"{time.time():.0f}.{next(self._ids):06d}"
+        return f"{self.wall().timestamp():.0f}.{next(self._ids):06d}"
 
     def record_user_message(self, event: dict[str, Any]) -> None:
         """A message a person wrote in a DM, kept in its history like the app's own."""
@@ -461,7 +464,7 @@ def _users_info(sim: SlackSimulator, args: dict, ws: Workspace) -> dict[str, Any
     user = sim._user(args.get("user"))
     if user is None:
         return {"ok": False, "error": "user_not_found"}
-    return {"ok": True, "user": user.as_slack(ws.team_id)}
+    return {"ok": True, "user": user.as_slack(ws.team_id, sim.wall())}
 
 
 def _conversations_open(sim: SlackSimulator, args: dict, _ws: Workspace) -> dict[str, Any]:

@@ -3,11 +3,9 @@ arrives exactly once through retries, rate limits, slow answers, crashes and riv
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
@@ -44,10 +42,9 @@ RENDERERS = {KIND: render}
 
 
 @pytest.fixture
-def clock() -> Iterator[InstantClock]:
+def clock() -> InstantClock:
     """The clock stands at NOW but for the waits a pass takes (its `run_pass(now)` is NOW)."""
-    with freeze_time(NOW):
-        yield InstantClock()
+    return InstantClock(NOW)
 
 
 @pytest.fixture

@@ -7,14 +7,13 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import Engine
 
 from bot.app import make_outbox
 from bot.config import Settings
 from bot.delivery.outbox import Outbox
 from bot.simulator import BOT_TOKEN, SlackClient, SlackSimulator
-from tests.conftest import InstantClock
+from tests.conftest import InstantClock, at
 from tests.integration import ExpectLog
 from tests.integration.drive import BART, CAROL, dm_of, schedule
 
@@ -29,7 +28,7 @@ def outbox(simulator: SlackSimulator, engine: Engine, clock: InstantClock) -> Ou
 def pair(slack: SlackClient, simulator: SlackSimulator) -> SlackClient:
     """Ada and Bart, weekly on Tuesdays at 10:00 New York, accepted a day ahead."""
     simulator.add_user(CAROL, "carol")
-    with freeze_time("2026-11-23T14:00:00Z"):
+    with at("2026-11-23T14:00:00Z"):
         schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
         pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
         slack.block_action(BART, "invitation_accept", pairing_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -13,6 +12,7 @@ from bot.delivery.outbox import Outbox
 from bot.models import Meeting, MeetingStatus, Pairing, PairingStatus, Profile
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
+from tests.conftest import at
 from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, text_of
 
 CAROL = "UCAROL00001"
@@ -22,7 +22,7 @@ CAROL = "UCAROL00001"
 def running(slack: SlackClient, simulator: SlackSimulator) -> SlackClient:
     """Ada leads a weekly 1:1 with Bart (Tuesdays 10:00 New York), accepted."""
     simulator.add_user(CAROL, "carol", "Europe/Warsaw")
-    with freeze_time(NOW):
+    with at(NOW):
         schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
         pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
         slack.block_action(BART, "invitation_accept", pairing_id)
@@ -54,7 +54,7 @@ def status(engine: Engine) -> PairingStatus:
         return session.scalars(select(Pairing.status)).one()
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_either_person_skips_the_next_one_only(
     running: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -71,7 +71,7 @@ def test_either_person_skips_the_next_one_only(
     assert "Skipped the 1:1 on <!date^1796137200^" in say(running, ADA, f"skip <@{BART}>")
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_only_the_leader_pauses_resumes_and_reschedules(
     running: SlackClient, engine: Engine
 ) -> None:
@@ -86,7 +86,7 @@ def test_only_the_leader_pauses_resumes_and_reschedules(
     assert status(engine) is PairingStatus.ACTIVE
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_someone_else_changes_nothing(running: SlackClient, engine: Engine) -> None:
     for verb in ("skip", "pause", "cancel", "reschedule"):
         reply = say(running, CAROL, f"{verb} <@{BART}> weekly on Friday")
@@ -95,7 +95,7 @@ def test_someone_else_changes_nothing(running: SlackClient, engine: Engine) -> N
     assert all(s is MeetingStatus.SCHEDULED for _, s in meetings(engine))
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_rescheduling_moves_what_is_ahead_and_tells_the_person(
     running: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -115,7 +115,7 @@ def test_rescheduling_moves_what_is_ahead_and_tells_the_person(
     assert "say the new schedule" in say(running, ADA, f"reschedule <@{BART}>")
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_cancelling_asks_first_then_ends_kindly_and_keeps_history(
     running: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -136,7 +136,7 @@ def test_cancelling_asks_first_then_ends_kindly_and_keeps_history(
     assert "set up" in say(running, ADA, f"schedule <@{BART}> weekly on Monday at 9:00")
 
 
-@freeze_time(NOW)
+@at(NOW)
 @pytest.mark.parametrize(
     ("text", "says"),
     [
@@ -155,7 +155,7 @@ def test_away_refuses_nonsense(running: SlackClient, engine: Engine, text: str, 
         assert session.scalars(select(Profile.away_until)).all() == [None, None]
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_away_until_a_date_and_back(running: SlackClient, engine: Engine) -> None:
     assert "until Thursday 24 December 2026" in say(running, BART, "away until 2026-12-24")
     assert away(engine, BART) == date(2026, 12, 24)
@@ -164,14 +164,14 @@ def test_away_until_a_date_and_back(running: SlackClient, engine: Engine) -> Non
     assert away(engine, BART) is None
 
 
-@freeze_time(NOW)
+@at(NOW)
 @pytest.mark.parametrize("verb", ["skip", "pause", "resume", "cancel", "reschedule"])
 def test_a_missing_or_unknown_person_is_a_clear_answer(running: SlackClient, verb: str) -> None:
     assert "as an @mention" in say(running, ADA, verb)
     assert "can't find that person" in say(running, ADA, f"{verb} <@UNOBODY0001>")
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_a_leader_who_moves_timezone_keeps_the_1_1_time_and_is_told_once(
     running: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:

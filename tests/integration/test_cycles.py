@@ -9,7 +9,6 @@ from contextlib import redirect_stdout
 from datetime import datetime, timedelta
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -18,7 +17,7 @@ from bot.config import Settings
 from bot.delivery.outbox import Outbox
 from bot.models import ActionItem, Meeting, MeetingStatus, Note
 from bot.simulator import SlackClient, SlackSimulator
-from tests.conftest import InstantClock
+from tests.conftest import InstantClock, at
 from tests.integration.drive import (
     ADA,
     BART,
@@ -70,24 +69,24 @@ def test_two_full_cycles(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def at(moment: datetime) -> int:
+    def tick_at(moment: datetime) -> int:
         return sent(tick(monkeypatch, settings, moment))
 
     # Cycle 1: prompts a day ahead; Bart answers by modal; Ada is nudged; agendas; notes.
-    assert at(FIRST - timedelta(hours=24)) == 2
-    with freeze_time(FIRST - timedelta(hours=10)):
+    assert tick_at(FIRST - timedelta(hours=24)) == 2
+    with at(FIRST - timedelta(hours=10)):
         answer(pair, simulator, BART, prompt_of(simulator, BART), open="My promotion path")
     # Ada has not answered: nudged at 17:00 in New York, an hour before the end of her working
     # day (her 06:00 is too early, and the agenda is at 09:00).
-    assert at(FIRST - timedelta(hours=17)) == 1
-    assert at(FIRST - timedelta(hours=4)) == 0  # Bart answered: no nudge for him
-    assert at(FIRST - timedelta(hours=1)) == 2  # two agendas
+    assert tick_at(FIRST - timedelta(hours=17)) == 1
+    assert tick_at(FIRST - timedelta(hours=4)) == 0  # Bart answered: no nudge for him
+    assert tick_at(FIRST - timedelta(hours=1)) == 2  # two agendas
     assert "My promotion path" in shown(thread_replies(simulator, ADA, "agenda")[0])
-    assert at(FIRST + timedelta(minutes=30)) == 2  # the follow-ups
+    assert tick_at(FIRST + timedelta(minutes=30)) == 2  # the follow-ups
     with Session(engine) as session:
         first = session.scalars(select(Meeting.status).order_by(Meeting.starts_at)).first()
         assert first is MeetingStatus.HELD
-    with freeze_time(FIRST + timedelta(hours=1)):
+    with at(FIRST + timedelta(hours=1)):
         record_notes(
             pair,
             simulator,
@@ -112,18 +111,18 @@ def test_two_full_cycles(
 
     # Cycle 2: deeper questions, the action item carried over; Ada answers by DM replies.
     # Monday 10:00 in New York: Ada's weekly summary came at 09:00, with the prompts.
-    assert at(FIRST + WEEK - timedelta(hours=24)) == 3
+    assert tick_at(FIRST + WEEK - timedelta(hours=24)) == 3
     (weekly,) = thread_replies(simulator, ADA, "summary")
     assert "1 held, 0 skipped, 0 missed" in text_of(weekly["blocks"])
     barts = shown(prompt_of(simulator, BART)["blocks"])
     assert "Is anything in your way or worrying you?" in barts
     assert "Draft the growth plan" in barts
-    with freeze_time(FIRST + WEEK - timedelta(hours=20)):
+    with at(FIRST + WEEK - timedelta(hours=20)):
         reply(pair, ADA, "The offsite budget", "EvAda1")
         answer(pair, simulator, BART, prompt_of(simulator, BART), mood=4, blockers="Slow CI")
     assert "that's everything" in dm_of(simulator, ADA)[-1]["text"]
-    assert at(FIRST + WEEK - timedelta(hours=4)) == 0  # both answered: nobody is nudged
-    assert at(FIRST + WEEK - timedelta(hours=1)) == 2
+    assert tick_at(FIRST + WEEK - timedelta(hours=4)) == 0  # both answered: nobody is nudged
+    assert tick_at(FIRST + WEEK - timedelta(hours=1)) == 2
     adas_agenda = shown(thread_replies(simulator, ADA, "agenda")[-1]["blocks"])
     barts_agenda = shown(thread_replies(simulator, BART, "agenda")[-1]["blocks"])
     assert "The offsite budget" in adas_agenda
@@ -135,7 +134,7 @@ def test_two_full_cycles(
     assert "tired" not in barts_agenda
     assert "offsite" not in barts_agenda  # Ada's answers are hers and the leader's view
     assert "Draft the growth plan" in barts_agenda
-    assert at(FIRST + WEEK + timedelta(minutes=30)) == 2
+    assert tick_at(FIRST + WEEK + timedelta(minutes=30)) == 2
 
     # Bart ticks it off from his agenda; it no longer carries over.
     done = next(
@@ -146,7 +145,7 @@ def test_two_full_cycles(
     pair.block_action(BART, "action_done", done["value"])
     with Session(engine) as session:
         assert session.scalars(select(ActionItem.done_at)).one() is not None
-    assert at(FIRST + 2 * WEEK - timedelta(hours=24)) == 3  # the prompts and a summary
+    assert tick_at(FIRST + 2 * WEEK - timedelta(hours=24)) == 3  # the prompts and a summary
     assert "Draft the growth plan" not in shown(prompt_of(simulator, BART)["blocks"])
     assert "Draft the growth plan" not in text_of(prompt_of(simulator, ADA)["blocks"])
 
@@ -186,7 +185,7 @@ def test_strangers_cannot_add_notes_or_tick_off(
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
     outbox.run_pass(FIRST + timedelta(minutes=30))
-    with freeze_time(FIRST + timedelta(hours=1)):
+    with at(FIRST + timedelta(hours=1)):
         record_notes(pair, simulator, ADA, item="Book the room", owner=ADA)
         followup = thread_replies(simulator, BART, "followup")[-1]
         meeting_id = followup["blocks"][-1]["elements"][0]["value"]
@@ -217,7 +216,7 @@ def test_we_did_not_meet_marks_the_meeting_missed_and_items_carry_over(
     assert missed["action_id"] == "followup_missed"
     pair.block_action("UCAROL00001", "followup_missed", missed["value"])
     assert "Only the two people" in shown(simulator.responses[-1])
-    with freeze_time(FIRST + timedelta(hours=2)):
+    with at(FIRST + timedelta(hours=2)):
         pair.block_action(BART, "followup_missed", missed["value"])
     assert "did not happen" in shown(simulator.responses[-1])
     with Session(engine) as session:
@@ -233,7 +232,7 @@ def test_meetings_of_a_paused_1_1_are_not_held(
     outbox: Outbox,
     engine: Engine,
 ) -> None:
-    with freeze_time(FIRST - timedelta(days=1)):
+    with at(FIRST - timedelta(days=1)):
         pair.slash_command(ADA, f"pause <@{BART}>")
     outbox.run_pass(FIRST + timedelta(hours=1))
     with Session(engine) as session:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import Outbox
 from bot.models import Answer
 from bot.simulator import SlackClient, SlackSimulator
+from tests.conftest import at
 from tests.integration.drive import ADA, BART, FIRST, WEEK, prompt_of, reply, saved, shown
 
 
@@ -35,7 +35,7 @@ def test_one_question_at_a_time_with_skip_and_resume(
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
     outbox.run_pass(FIRST + WEEK - timedelta(hours=24))  # the second meeting: three questions
-    with freeze_time(FIRST + timedelta(hours=1)):  # the first meeting is over
+    with at(FIRST + timedelta(hours=1)):  # the first meeting is over
         reply(pair, BART, "great", "Ev1")
         assert "A number from 1 to 5" in bot_said(simulator, BART)
         reply(pair, BART, "4", "Ev2")
@@ -44,7 +44,7 @@ def test_one_question_at_a_time_with_skip_and_resume(
         reply(pair, BART, "skip", "Ev3")
         assert "Anything you want to be sure we talk about?" in bot_said(simulator, BART)
     assert saved(engine, BART) == {"mood": 4, "blockers": None}
-    with freeze_time(FIRST + timedelta(hours=2)):  # later: it resumes where he left off
+    with at(FIRST + timedelta(hours=2)):  # later: it resumes where he left off
         reply(pair, BART, "The <!here> roadmap", "Ev4")
         assert "that's everything" in bot_said(simulator, BART)
     # @here as Bart reads it in Slack: words, never a ping when seen again.
@@ -62,7 +62,7 @@ def test_a_reply_with_nothing_to_answer_gets_a_kind_word(
     simulator: SlackSimulator,
     engine: Engine,
 ) -> None:
-    with freeze_time(FIRST - timedelta(days=3)):
+    with at(FIRST - timedelta(days=3)):
         reply(pair, ADA, "hello?", "Ev9")
     assert "nothing to answer right now" in bot_said(simulator, ADA)
     assert saved(engine, ADA) == {}
@@ -82,7 +82,7 @@ def test_a_reply_in_the_prompt_s_thread_answers_and_is_answered_there(
     delivery metadata) and failed: the answer was stored but nobody was told."""
     outbox.run_pass(FIRST - timedelta(hours=24))
     prompt = prompt_of(simulator, BART)
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         reply(pair, BART, "The roadmap & the budget", "Ev1", thread_ts=prompt["ts"])
     assert saved(engine, BART) == {"open": "The roadmap & the budget"}
     told = posts_to(simulator, BART)[-1]
@@ -99,7 +99,7 @@ def test_editing_or_deleting_a_reply_changes_or_removes_its_answer(
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
     prompt = prompt_of(simulator, BART)
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         reply(pair, BART, "The roadmap", "Ev1")
         sent = pair.sent[-1]
         updates = len(simulator.calls_to("chat.update"))
@@ -113,7 +113,7 @@ def test_editing_or_deleting_a_reply_changes_or_removes_its_answer(
     assert "my promotion" in shown(update.args["blocks"])
     with Session(engine) as session:
         assert not session.scalars(select(Answer)).one().edited_after_start
-    with freeze_time(FIRST + timedelta(minutes=10)):  # the meeting has begun: marked
+    with at(FIRST + timedelta(minutes=10)):  # the meeting has begun: marked
         pair.edit_message(sent, "The roadmap, my promotion, the offsite", event_id="Ev3")
     with Session(engine) as session:
         row = session.scalars(select(Answer)).one()
@@ -121,7 +121,7 @@ def test_editing_or_deleting_a_reply_changes_or_removes_its_answer(
             "The roadmap, my promotion, the offsite",
             True,
         )
-    with freeze_time(FIRST + timedelta(minutes=20)):
+    with at(FIRST + timedelta(minutes=20)):
         assert pair.delete_message(sent, event_id="Ev4").status == 200
     assert saved(engine, BART) == {}
     assert "Only the two of you will see your answers" in shown(
@@ -132,7 +132,7 @@ def test_editing_or_deleting_a_reply_changes_or_removes_its_answer(
 def test_an_edit_of_a_message_that_answered_nothing_changes_nothing(
     pair: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
-    with freeze_time(FIRST - timedelta(days=3)):
+    with at(FIRST - timedelta(days=3)):
         reply(pair, ADA, "hello?", "Ev1")
         pair.edit_message(pair.sent[-1], "hello!", event_id="Ev2")
         pair.delete_message(pair.sent[-1], event_id="Ev3")
@@ -145,7 +145,7 @@ def test_a_mood_edited_into_words_is_kept_and_the_person_told(
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
     outbox.run_pass(FIRST + WEEK - timedelta(hours=24))
-    with freeze_time(FIRST + timedelta(hours=1)):
+    with at(FIRST + timedelta(hours=1)):
         reply(pair, BART, "4", "Ev1")
         mood = pair.sent[-1]
         pair.edit_message(mood, "great", event_id="Ev2")
@@ -159,7 +159,7 @@ def test_a_file_with_words_answers_with_the_words_and_a_file_alone_is_asked_for_
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
     screenshot = [{"id": "F0SCREEN01", "name": "board.png", "mimetype": "image/png"}]
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         reply(pair, ADA, "", "Ev1", subtype="file_share", files=screenshot)
         assert "Could you tell me in a sentence?" in bot_said(simulator, ADA)
         assert saved(engine, ADA) == {}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from bot.models import ActionItem, Meeting, MeetingStatus, Pairing, PairingStatu
 from bot.scheduling.cadence import Described
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import view_errors
+from tests.conftest import at
 from tests.integration.drive import (
     ADA,
     BART,
@@ -37,7 +37,7 @@ from tests.integration.drive import (
 def test_opening_the_home_shows_an_invitation_to_accept_from_there(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
-    with freeze_time("2026-11-23T14:00:00Z"):
+    with at("2026-11-23T14:00:00Z"):
         schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
         assert simulator.calls_to("views.publish") == []  # nobody has opened their Home yet
         opened(slack, ADA, "EvHome0")
@@ -68,7 +68,7 @@ def test_answer_agenda_and_skip_work_from_the_home(
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         opened(pair, ADA, "EvHome2")
         home = home_of(simulator, ADA)
         assert "they haven't prepared yet" in text_of(home["blocks"])
@@ -117,7 +117,7 @@ def test_action_items_tick_off_and_away_is_set_from_the_home(
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
     outbox.run_pass(FIRST + timedelta(minutes=30))
-    with freeze_time(FIRST + timedelta(hours=1)):
+    with at(FIRST + timedelta(hours=1)):
         opened(pair, BART, "EvHome4")
         record_notes(pair, simulator, ADA, item="Send the <b>plan</b>", owner=BART)
         home = home_of(simulator, BART)  # published when the notes were saved
@@ -144,7 +144,7 @@ def test_settings_questions_and_summary_open_from_the_home(
     pair: SlackClient,
     simulator: SlackSimulator,
 ) -> None:
-    with freeze_time("2026-11-23T15:00:00Z"):
+    with at("2026-11-23T15:00:00Z"):
         opened(pair, ADA, "EvHome3")
         for action, shows in (
             ("home_settings", "settings_form"),

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from freezegun import freeze_time
 from icalendar import Calendar
 from sqlalchemy import Engine
 
 from bot.delivery.outbox import Outbox
 from bot.simulator import SlackClient, SlackSimulator
+from tests.conftest import at
 from tests.integration.drive import ADA, BART, FIRST, dm_of, prompt_of, reply, saved, shown
 
 
@@ -30,7 +30,7 @@ def test_an_export_arrives_as_a_file_in_the_dm(
     pair: SlackClient, simulator: SlackSimulator, outbox: Outbox
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         reply(pair, BART, "Slow CI, again", "EvExport001")
         answer = pair.command(BART, "export")
     assert "on its way" in str(answer)
@@ -48,7 +48,7 @@ def test_forget_me_asks_first_then_forgets_and_tells_the_other_once(
     pair: SlackClient, simulator: SlackSimulator, outbox: Outbox, engine: Engine
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         reply(pair, BART, "Slow CI, again", "EvForget001")
         pair.command(BART, "topic <@UADA0000001> The release train")
         asked = pair.command(BART, "forget me")

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import Engine
 
 from bot import db, web
@@ -18,7 +17,7 @@ from bot.config import Settings
 from bot.delivery.outbox import Outbox
 from bot.simulator import SlackClient, SlackSimulator
 from bot.slack import guard
-from tests.conftest import Outage
+from tests.conftest import Outage, at
 from tests.integration import ExpectLog
 from tests.integration.drive import ADA, BART, FIRST, dm_of, saved
 
@@ -115,7 +114,7 @@ def test_postgresql_stopping_under_a_running_app_loses_no_answer(
     saves it, once."""
     expect_log("database unreachable")
     outbox.run_pass(FIRST - timedelta(hours=24))  # both are asked (the first time: one question)
-    with freeze_time(FIRST - timedelta(hours=2)):
+    with at(FIRST - timedelta(hours=2)):
         outage.begin()
         assert SAID in pair.command(ADA, "list", wait=5)["text"]
         assert pair.direct_message(BART, "Slow CI", event_id="EvSTOP00001").status == 503

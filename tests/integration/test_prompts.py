@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import Outbox
 from bot.models import Answer, Delivery, DeliveryState
 from bot.simulator import SlackClient, SlackSimulator
+from tests.conftest import at
 from tests.integration.drive import (
     ADA,
     BART,
@@ -46,7 +46,7 @@ def test_answers_by_modal_update_the_prompt_in_place_and_ping_nobody(
     outbox.run_pass(FIRST - timedelta(hours=24))
     prompt = prompt_of(simulator, BART)
     hostile = "<!channel> @here <@UADA0000001> & <script>" + " long" * 590  # 2,992 chars
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         assert answer(pair, simulator, BART, prompt, open=hostile).body == b""
     (update,) = simulator.calls_to("chat.update")
     assert update.args["ts"] == prompt["ts"]
@@ -96,7 +96,7 @@ def test_the_second_meeting_asks_more_and_a_mood_is_kept_as_given(
     assert "How have you been feeling about work lately?" in seen
     assert "Is anything in your way or worrying you?" in seen
     assert "What's on your mind?" not in seen
-    with freeze_time(FIRST + WEEK - timedelta(hours=3)):
+    with at(FIRST + WEEK - timedelta(hours=3)):
         answer(pair, simulator, BART, prompt, mood=4, blockers="The build is slow")
     with Session(engine) as session:
         saved = {a.question: (a.mood, a.text) for a in session.scalars(select(Answer))}
@@ -106,7 +106,7 @@ def test_the_second_meeting_asks_more_and_a_mood_is_kept_as_given(
 def test_no_prompt_after_the_meeting_started_or_while_away(
     pair: SlackClient, simulator: SlackSimulator, outbox: Outbox, engine: Engine
 ) -> None:
-    with freeze_time(NOW):
+    with at(NOW):
         pair.slash_command(BART, "away until 2026-11-30")
     report = outbox.run_pass(FIRST - timedelta(hours=2))
     # Ada is prompted late; her nudge's time has passed and it is 08:00 for her, so it is
@@ -124,7 +124,7 @@ def test_skip_this_one_from_the_prompt(
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
     prompt = prompt_of(simulator, BART)
-    with freeze_time(FIRST - timedelta(hours=5)):
+    with at(FIRST - timedelta(hours=5)):
         pair.block_action(BART, "prompt_skip", prompt["blocks"][-1]["elements"][1]["value"])
         assert "Skipped the 1:1" in shown(simulator.responses[-1])
     assert f"<@{BART}> is skipping your 1:1" in text_of(dm_of(simulator, ADA)[-1]["blocks"])
@@ -134,7 +134,7 @@ def test_one_nudge_in_the_thread_only_to_whoever_has_not_answered(
     pair: SlackClient, simulator: SlackSimulator, outbox: Outbox
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
-    with freeze_time(FIRST - timedelta(hours=6)):
+    with at(FIRST - timedelta(hours=6)):
         answer(pair, simulator, ADA, prompt_of(simulator, ADA), open="Roadmap")
     # Bart (Warsaw) is nudged at 12:00 his time, 4 h before; Ada's nudge came due on Monday
     # evening, but she has answered since, so it is dropped.
@@ -151,7 +151,7 @@ def test_the_agenda_gives_the_leader_both_sides_and_the_person_their_own(
     pair: SlackClient, simulator: SlackSimulator, outbox: Outbox
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
-    with freeze_time(FIRST - timedelta(hours=6)):
+    with at(FIRST - timedelta(hours=6)):
         answer(pair, simulator, BART, prompt_of(simulator, BART), open="Career <b>plans</b>")
         answer(pair, simulator, ADA, prompt_of(simulator, ADA), open="Team offsite")
     outbox.run_pass(FIRST - timedelta(hours=1))
@@ -163,7 +163,7 @@ def test_the_agenda_gives_the_leader_both_sides_and_the_person_their_own(
     assert "Team offsite" in seen
     assert "Team offsite" not in shown(members["blocks"])
     assert "Career &lt;b&gt;plans&lt;/b&gt;" in shown(members["blocks"])
-    with freeze_time(FIRST - timedelta(minutes=30)):
+    with at(FIRST - timedelta(minutes=30)):
         on_demand = pair.command(ADA, f"agenda <@{BART}>")
         assert "Career &lt;b&gt;plans&lt;/b&gt;" in shown(on_demand["blocks"])
         outsider = pair.command(CAROL, f"agenda <@{BART}>")
@@ -174,7 +174,7 @@ def test_the_agenda_gives_the_leader_both_sides_and_the_person_their_own(
 def test_answering_before_the_prompt_arrives_and_editing_after_it_began(
     pair: SlackClient, simulator: SlackSimulator, outbox: Outbox, engine: Engine
 ) -> None:
-    with freeze_time(FIRST - timedelta(days=3)):
+    with at(FIRST - timedelta(days=3)):
         agenda = pair.command(BART, f"agenda <@{ADA}>")
         button = agenda["blocks"][-1]["elements"][0]
         assert button["action_id"] == "prompt_answer"
@@ -183,7 +183,7 @@ def test_answering_before_the_prompt_arrives_and_editing_after_it_began(
         pair.view_submission(BART, view, {"open": {"open": {"value": "Early thoughts"}}})
     outbox.run_pass(FIRST - timedelta(hours=24))
     assert "Early thoughts" in shown(prompt_of(simulator, BART)["blocks"])
-    with freeze_time(FIRST + timedelta(minutes=5)):
+    with at(FIRST + timedelta(minutes=5)):
         pair.block_action(BART, "prompt_answer", button["value"])
         view = simulator.calls_to("views.open")[-1].response["view"]
         pair.view_submission(BART, view, {"open": {"open": {"value": "Second thoughts"}}})
@@ -199,7 +199,7 @@ def test_remind_me_later_within_working_hours_once(
     select_ = prompt["blocks"][-1]["elements"][2]
     assert select_["action_id"] == "prompt_snooze"
     meeting_id = select_["options"][0]["value"].split(":")[0]
-    with freeze_time(FIRST - timedelta(hours=19)):  # Monday 15:00 New York
+    with at(FIRST - timedelta(hours=19)):  # Monday 15:00 New York
         pair.block_action(ADA, "prompt_snooze", selected=f"{meeting_id}:1h")
     four_pm = int((FIRST - timedelta(hours=18)).timestamp())
     assert f"I'll remind you <!date^{four_pm}^" in shown(simulator.responses[-1])
@@ -207,11 +207,11 @@ def test_remind_me_later_within_working_hours_once(
     outbox.run_pass(FIRST - timedelta(hours=16))  # the planned nudge's time: replaced
     (reminder,) = thread_replies(simulator, ADA, "nudge")  # hers replaced the planned one
     assert reminder["thread_ts"] == prompt["ts"]
-    with freeze_time(FIRST - timedelta(hours=18)):  # Monday 22:00 in Warsaw: quiet hours
+    with at(FIRST - timedelta(hours=18)):  # Monday 22:00 in Warsaw: quiet hours
         pair.block_action(BART, "prompt_snooze", selected=f"{meeting_id}:1h")
     nine_warsaw = int((FIRST - timedelta(hours=7)).timestamp())  # Tuesday 09:00 Warsaw
     assert f"I'll remind you <!date^{nine_warsaw}^" in shown(simulator.responses[-1])
-    with freeze_time(FIRST - timedelta(hours=14)):  # Monday 20:00 New York
+    with at(FIRST - timedelta(hours=14)):  # Monday 20:00 New York
         pair.block_action(ADA, "prompt_snooze", selected=f"{meeting_id}:3h")
     assert "too close to the agenda" in shown(simulator.responses[-1])
     pair.block_action("UCAROL00001", "prompt_snooze", selected=f"{meeting_id}:1h")

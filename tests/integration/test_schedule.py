@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import pytest
-from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
@@ -16,6 +14,7 @@ from bot.delivery.outbox import Outbox
 from bot.models import Delivery, DeliveryState, Meeting, Pairing, PairingStatus
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
+from tests.conftest import at
 from tests.integration import ExpectLog
 from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, shown, text_of
 
@@ -25,7 +24,7 @@ def count(engine: Engine, model: type) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_scheduling_invites_warmly_and_says_when(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -54,7 +53,7 @@ def test_scheduling_invites_warmly_and_says_when(
     assert count(engine, Meeting) == 0  # nothing is planned until they accept
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_the_reply_says_how_ambiguous_words_were_read(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -77,7 +76,7 @@ def test_the_reply_says_how_ambiguous_words_were_read(
     assert "I read" not in words  # how Ada's words were read is said to Ada only
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_accepting_makes_the_meetings_and_tells_the_leader(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -105,7 +104,7 @@ def test_accepting_makes_the_meetings_and_tells_the_leader(
     assert count(engine, Meeting) == 3
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_only_the_invited_person_can_accept(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -119,7 +118,7 @@ def test_only_the_invited_person_can_accept(
         assert session.scalars(select(Pairing.status)).one() is PairingStatus.INVITED
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_list_shows_both_sides(slack: SlackClient, simulator: SlackSimulator) -> None:
     assert "You have no 1:1s yet" in text_of(slack.command(ADA, "list")["blocks"])
     schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
@@ -145,7 +144,7 @@ def people(simulator: SlackSimulator) -> SlackSimulator:
     return simulator
 
 
-@freeze_time(NOW)
+@at(NOW)
 @pytest.mark.parametrize(
     ("text", "says"),
     [
@@ -178,7 +177,7 @@ def test_bad_input_gets_a_clear_answer_and_changes_nothing(
     assert people.calls_to("chat.postMessage") == []
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_an_existing_pair_is_pointed_at_reschedule(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -192,7 +191,7 @@ def test_an_existing_pair_is_pointed_at_reschedule(
     assert len(dm_of(simulator, BART)) == 1
 
 
-@freeze_time(NOW)
+@at(NOW)
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(noise=st.text(max_size=300))
 def test_any_text_gets_a_200_and_an_ephemeral_reply_or_the_form(
@@ -209,7 +208,7 @@ def test_any_text_gets_a_200_and_an_ephemeral_reply_or_the_form(
         assert block_errors(body["blocks"]) == []
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_someone_who_cannot_be_reached_pauses_the_1_1_and_the_leader_hears_once(
     slack: SlackClient,
     simulator: SlackSimulator,
@@ -224,11 +223,11 @@ def test_someone_who_cannot_be_reached_pauses_the_1_1_and_the_leader_hears_once(
         assert session.scalars(select(Pairing.status)).one() is PairingStatus.PAUSED
         kinds = dict(session.execute(select(Delivery.kind, Delivery.state)).all())
     assert kinds == {"invitation": DeliveryState.FAILED, "notice": DeliveryState.PENDING}
-    assert outbox.run_pass(datetime.now(UTC)).sent == 1
+    assert outbox.run_pass(outbox.clock.now()).sent == 1
     (notice,) = dm_of(simulator, ADA)
     assert f"I can't reach <@{BART}>" in text_of(notice["blocks"])
     assert notice["metadata"]["event_payload"]["kind"] == "notice"
-    assert outbox.run_pass(datetime.now(UTC)).sent == 0
+    assert outbox.run_pass(outbox.clock.now()).sent == 0
 
 
 def test_many_commands_at_once_from_a_new_leader_lose_nothing(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from freezegun import freeze_time
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot.models import Pairing
 from bot.simulator import SlackClient, SlackSimulator
+from tests.conftest import at
 from tests.integration.drive import ADA, BART, NOW, dm_of, text_of
 
 
@@ -49,7 +49,7 @@ def pairings(engine: Engine) -> int:
         return session.scalar(select(func.count()).select_from(Pairing))
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_the_form_defaults_to_the_schedulers_timezone(
     slack: SlackClient, simulator: SlackSimulator
 ) -> None:
@@ -60,14 +60,14 @@ def test_the_form_defaults_to_the_schedulers_timezone(
     assert "initial_user" not in person["element"]
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_only_a_person_prefills_the_form(slack: SlackClient, simulator: SlackSimulator) -> None:
     view = open_form(slack, simulator, f"schedule <@{BART}|bart>")
     person = next(b for b in view["blocks"] if b["block_id"] == "person")
     assert person["element"]["initial_user"] == BART
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_submitting_schedules_and_invites(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -82,7 +82,7 @@ def test_submitting_schedules_and_invites(
     assert "would like a regular 1:1" in text_of(dm_of(simulator, BART)[0]["blocks"])
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_a_bad_form_shows_errors_and_changes_nothing(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -110,7 +110,7 @@ def test_a_bad_form_shows_errors_and_changes_nothing(
     assert simulator.calls_to("chat.postMessage") == []
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_a_monthly_choice_is_stored_as_its_week_of_the_month(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -14,6 +13,7 @@ from bot.delivery.outbox import Outbox
 from bot.models import Delivery, DeliveryState, Profile
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import view_errors
+from tests.conftest import at
 from tests.integration.drive import (
     ADA,
     BART,
@@ -106,7 +106,7 @@ def test_changing_the_timeline_plans_again_what_is_not_yet_sent(
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=48))  # planned: the prompts are due in a day
-    with freeze_time(FIRST - timedelta(hours=47)):
+    with at(FIRST - timedelta(hours=47)):
         view = opened_form(pair, simulator, ADA, "settings")
         assert view_errors(view) == []
         changes = {"prompt_lead": "2880", "nudges": "2", "agenda_lead": "30"}
@@ -135,7 +135,7 @@ def test_no_nudges_when_a_leader_wants_none(
     simulator: SlackSimulator,
     outbox: Outbox,
 ) -> None:
-    with freeze_time(FIRST - timedelta(days=1, hours=2)):
+    with at(FIRST - timedelta(days=1, hours=2)):
         view = opened_form(pair, simulator, ADA, "settings")
         pair.view_submission(ADA, view, state_of(view, nudges="0"))
     outbox.run_pass(FIRST - timedelta(hours=24))
@@ -151,7 +151,7 @@ def test_someone_s_working_hours_move_their_nudge(
     engine: Engine,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         view = opened_form(pair, simulator, BART, "settings")
         assert "Europe/Warsaw" in shown(view)
         hours = {"work_start": "07:00", "work_end": "11:00", "workdays": ["1", "2"]}

@@ -14,7 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from freezegun import freeze_time
 from slack_bolt import App
 from sqlalchemy import Engine
 
@@ -23,7 +22,7 @@ from bot.delivery.outbox import Outbox
 from bot.simulator import APP_TOKEN, BOT_TOKEN, SlackClient, SlackSimulator
 from bot.simulator.client import NO_ACK
 from bot.simulator.socket_mode import ACK_SECONDS
-from tests.conftest import oneonone_process
+from tests.conftest import at, oneonone_process
 from tests.integration import ExpectLog
 from tests.integration.drive import (
     ADA,
@@ -67,14 +66,14 @@ def test_the_main_flows(
 ) -> None:
     """Schedule, Accept, the prompt, an answer by DM and one by the form, and the Home tab."""
     slack = transport
-    with freeze_time("2026-11-23T14:00:00Z"):
+    with at("2026-11-23T14:00:00Z"):
         schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
         invitation = dm_of(simulator, BART)[0]
         pairing_id = invitation["blocks"][-1]["elements"][0]["value"]
         assert slack.block_action(BART, "invitation_accept", pairing_id).status == 200
         assert "accepted" in simulator.responses[-1]["text"]
     outbox.run_pass(FIRST - timedelta(hours=24))
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         reply(slack, ADA, "The offsite plan", "EvMain00001")
         done = answer(slack, simulator, BART, prompt_of(simulator, BART), open="Slow CI")
         assert done.status == 200
@@ -147,7 +146,7 @@ def test_an_event_sent_again_acts_once(
 ) -> None:
     """Slack sends an event again (`retry_attempt` 1, `retry_reason` timeout) when it thinks
     the ack was lost: the answer is saved once and acknowledged both times."""
-    with freeze_time(FIRST - timedelta(hours=20)):
+    with at(FIRST - timedelta(hours=20)):
         before = len(dm_of(simulator, BART))
         first = socket_slack.direct_message(BART, "Slow CI", event_id="EvAgain0001")
         again = socket_slack.direct_message(
@@ -163,7 +162,7 @@ def test_an_event_sent_again_acts_once(
 @pytest.fixture
 def pair_over_socket(socket_slack: SlackClient, simulator: SlackSimulator, outbox: Outbox) -> None:
     """Ada and Bart's 1:1, scheduled and accepted over Socket Mode, with the first prompts."""
-    with freeze_time("2026-11-23T14:00:00Z"):
+    with at("2026-11-23T14:00:00Z"):
         schedule(socket_slack, f"<@{BART}> weekly on Tuesday at 10:00")
         pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
         socket_slack.block_action(BART, "invitation_accept", pairing_id)

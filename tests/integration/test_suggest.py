@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.models import Pairing, PairingStatus
 from bot.simulator import SlackClient, SlackSimulator
+from tests.conftest import at
 from tests.integration.drive import ADA, BART, NOW, dm_of, schedule, shown, text_of
 
 
@@ -34,7 +34,7 @@ def pairing(engine: Engine) -> Pairing:
         return found
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_a_suggestion_the_leader_accepts_starts_the_1_1_then(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -62,7 +62,7 @@ def test_a_suggestion_the_leader_accepts_starts_the_1_1_then(
     assert f"<@{ADA}> agreed" in text_of(dm_of(simulator, BART)[-1]["blocks"])
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_a_declined_suggestion_leaves_the_invitation_open(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:
@@ -77,7 +77,7 @@ def test_a_declined_suggestion_leaves_the_invitation_open(
     assert pairing(engine).status is PairingStatus.ACTIVE
 
 
-@freeze_time(NOW)
+@at(NOW)
 def test_a_nonsense_suggestion_is_shown_in_the_form_and_changes_nothing(
     slack: SlackClient, simulator: SlackSimulator, engine: Engine
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -13,6 +12,7 @@ from bot.delivery.outbox import Outbox
 from bot.models import Delivery, DeliveryState
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.blockkit import block_errors
+from tests.conftest import at
 from tests.integration.drive import (
     ADA,
     BART,
@@ -38,7 +38,7 @@ def summaries(simulator: SlackSimulator) -> list[dict]:
 
 
 def start(slack: SlackClient, simulator: SlackSimulator) -> None:
-    with freeze_time("2026-10-20T15:00:00Z"):  # after that Tuesday's 10:00
+    with at("2026-10-20T15:00:00Z"):  # after that Tuesday's 10:00
         schedule(slack, f"<@{BART}> weekly on Tuesday at 10:00")
         pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
         slack.block_action(BART, "invitation_accept", pairing_id)
@@ -63,7 +63,7 @@ def test_the_summary_comes_at_nine_local_across_the_change_of_clocks_once(
 
     # The week of the meeting: Bart prepares, Ada does not; it is held.
     outbox.run_pass(MEETING - timedelta(hours=24))
-    with freeze_time(MEETING - timedelta(hours=3)):
+    with at(MEETING - timedelta(hours=3)):
         answer(slack, simulator, BART, prompt_of(simulator, BART), open="Roadmap")
     outbox.run_pass(MEETING + timedelta(hours=1))
 
@@ -105,7 +105,7 @@ def test_on_demand_and_turned_off(
     outbox: Outbox,
 ) -> None:
     start(slack, simulator)
-    with freeze_time("2026-10-21T12:00:00Z"):
+    with at("2026-10-21T12:00:00Z"):
         body = slack.command(ADA, "summary")
         assert body["response_type"] == "ephemeral"
         assert "Your week in 1:1s" in text_of(body["blocks"])
@@ -124,7 +124,7 @@ def test_another_day_and_time_in_the_leader_s_own_zone(
     outbox: Outbox,
 ) -> None:
     start(slack, simulator)
-    with freeze_time("2026-10-21T12:00:00Z"):
+    with at("2026-10-21T12:00:00Z"):
         view = opened_form(slack, simulator, ADA, "settings")
         changes = {"summary_day": "4", "summary_time": "16:30"}
         slack.view_submission(ADA, view, state_of(view, **changes))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from freezegun import freeze_time
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import Outbox
 from bot.models import Topic
 from bot.simulator import SlackClient, SlackSimulator
+from tests.conftest import at
 from tests.integration.drive import (
     ADA,
     BART,
@@ -32,7 +32,7 @@ def test_topics_reach_the_next_agenda_shared_or_private(
     simulator: SlackSimulator,
     outbox: Outbox,
 ) -> None:
-    with freeze_time(FIRST - timedelta(days=1)):
+    with at(FIRST - timedelta(days=1)):
         assert "you'll both see it" in say(pair, BART, f"topic <@{ADA}> The <!channel> offsite")
         # Typed as it reads; Slack sends it escaped (&amp; &lt;), and it is kept as typed.
         assert "you'll both see it" in say(pair, BART, f"topic <@{ADA}> Tom & Jerry <3")
@@ -57,7 +57,7 @@ def test_the_message_shortcut_adds_a_topic(
     simulator: SlackSimulator,
     engine: Engine,
 ) -> None:
-    with freeze_time(FIRST - timedelta(days=1)):
+    with at(FIRST - timedelta(days=1)):
         answer_ = pair.message_shortcut(BART, "add_to_next_1_1", "Can we talk about <#C1|ops>?")
         assert answer_.status == 200
         view = simulator.calls_to("views.open")[-1].response["view"]
@@ -83,9 +83,9 @@ def test_history_for_the_two_people_only(
     outbox: Outbox,
 ) -> None:
     outbox.run_pass(FIRST - timedelta(hours=24))
-    with freeze_time(FIRST - timedelta(hours=5)):
+    with at(FIRST - timedelta(hours=5)):
         answer(pair, simulator, BART, prompt_of(simulator, BART), open="Feeling stretched")
-    with freeze_time(FIRST + timedelta(days=2)):
+    with at(FIRST + timedelta(days=2)):
         assert "Feeling stretched" in say(pair, ADA, f"history <@{BART}>")
         assert "Feeling stretched" in say(pair, BART, f"history <@{ADA}>")
         outsider = say(pair, CAROL, f"history <@{BART}>")

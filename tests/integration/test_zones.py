@@ -4,10 +4,9 @@ the weeks when only one of the two zones has changed its clocks."""
 
 from __future__ import annotations
 
-from freezegun import freeze_time
-
 from bot.simulator import SlackClient, SlackSimulator
 from bot.simulator.render import Reader
+from tests.conftest import at
 from tests.integration.drive import ADA, dm_of, home_of, opened, schedule, text_of
 
 KENJI = "UKENJI00001"
@@ -20,7 +19,7 @@ def test_a_reader_in_tokyo_sees_their_own_weekday_and_time_everywhere(
     slack: SlackClient, simulator: SlackSimulator
 ) -> None:
     simulator.add_user(KENJI, "kenji", "Asia/Tokyo", real_name="Kenji Sato")
-    with freeze_time("2026-11-23T14:00:00Z"):
+    with at("2026-11-23T14:00:00Z"):
         adas = text_of(schedule(slack, f"<@{KENJI}> weekly on Tuesday at 19:00")["blocks"])
         assert "weekly on Tuesday at 19:00" in adas  # Ada's own zone: her own words
         assert "your time" not in adas
