@@ -93,6 +93,7 @@ def pairing_of(
 
 
 def both(pairing: pairings.Pairing) -> tuple[str, str]:
+    """The two people of a 1:1 (whose Homes a change to it makes stale)."""
     return pairing.leader_id, pairing.member_id
 
 
@@ -103,6 +104,7 @@ def button_unit(
     work: Callable[[Session], Done],
     refuse: Callable[[Exception], None],
 ) -> None:
+    """A click's unit of work: a forged or stale value, or a rule of the domain, is refused."""
     unit(deps, client, context.team_id or "", work, refuse=refuse, failures=BUTTON_FAILURES)
 
 
