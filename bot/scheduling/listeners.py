@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -23,6 +22,7 @@ from bot.scheduling import blocks as scheduling_views
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import CadenceError, Schedule, describe_for, occurrences
 from bot.scheduling.grammar import parse_schedule
+from bot.scheduling.zones import tzinfo_of
 from bot.slack import payloads, people, views
 from bot.slack.commands import MENTION, Answer, Handler, Refused, one_mention, with_pairing
 from bot.slack.ids import Action, Form
@@ -89,7 +89,7 @@ def create(
         raise Refused(views.problem_blocks("I can't find that person in this workspace.")) from None
     now = deps.clock.now()
     try:
-        today = now.astimezone(ZoneInfo(leader.tz)).date()
+        today = _today(leader.tz, now)
         plan = plan_for(leader.tz, today)
 
         def create_it(session: Session) -> int | None:
@@ -179,11 +179,17 @@ def _resume(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -
     return with_pairing(deps, command, client, rest, change)
 
 
+def _today(zone: str, now: datetime) -> date:
+    """The writer's today, for words such as "starting tomorrow" (not UTC's: at 22:00 in New
+    York, UTC is already at tomorrow)."""
+    return now.astimezone(tzinfo_of(zone)).date()
+
+
 def _reschedule(deps: Deps, command: dict[str, Any], client: WebClient, rest: str) -> Answer:
     def change(session: Session, pairing: pairings.Pairing, now: datetime, words: str):
         if not words:
             raise CadenceError("", "say the new schedule, for example weekly on Thursday at 11:00")
-        plan = parse_schedule(words, default_zone=pairing.zone, today=now.date())
+        plan = parse_schedule(words, default_zone=pairing.zone, today=_today(pairing.zone, now))
         notice = pairings.reschedule(session, pairing, by=command["user_id"], plan=plan, now=now)
         upcoming = " ".join(views.date_token(m) for m in occurrences(plan, after=now, count=3))
         words = pairings.cadence_for(session, pairing, command["user_id"], now=now, plan=plan)
@@ -344,7 +350,7 @@ def register_suggest(app: App, deps: Deps) -> None:
         zone = client.users_info(user=user_id)["user"].get("tz") or "UTC"
 
         def work(session: Session) -> Done:
-            plan = parse_schedule(words, default_zone=zone, today=now.date())
+            plan = parse_schedule(words, default_zone=zone, today=_today(zone, now))
             pairing = pairings.pairing_for(
                 session,
                 pairing_id=payloads.read_id(view.get("private_metadata"), what="form"),

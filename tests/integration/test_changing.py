@@ -115,6 +115,17 @@ def test_rescheduling_moves_what_is_ahead_and_tells_the_person(
     assert "say the new schedule" in say(running, ADA, f"reschedule <@{BART}>")
 
 
+@pytest.mark.parametrize("when", ["2026-11-25T03:00:00Z", "2026-11-24T20:00:00Z"])
+def test_starting_tomorrow_is_tomorrow_where_the_leader_is(
+    running: SlackClient, engine: Engine, when: str
+) -> None:
+    """22:00 and 15:00 on Tuesday in New York (the first is Wednesday in UTC): "tomorrow" is
+    Wednesday 25 November both times, so the first meeting is that Wednesday's."""
+    with at(when):
+        say(running, ADA, f"reschedule <@{BART}> weekly on Wednesday at 10:00 starting tomorrow")
+    assert ("11-25 15:00", MeetingStatus.SCHEDULED) in meetings(engine)  # not Dec 2
+
+
 @at(NOW)
 def test_cancelling_asks_first_then_ends_kindly_and_keeps_history(
     running: SlackClient, simulator: SlackSimulator, engine: Engine
