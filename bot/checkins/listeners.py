@@ -6,7 +6,6 @@ Imports the services of `checkins`, `scheduling` and `people` and the Slack kit.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -317,41 +316,19 @@ def register_home_agenda(app: App, deps: Deps) -> None:
     """The App Home's agenda buttons: the agenda of an upcoming 1:1, in a modal."""
 
     @app.action(Action.HOME_AGENDA)
-    def agenda(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def agenda(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
-        user_id, show = body["user"]["id"], partial(_in_a_modal, body, client)
 
         def work(session: Session) -> Done:
-            meeting = checkins.meeting_for(
-                session,
-                meeting_id=read_id(body["actions"][0]["value"]),
-                team_id=context.team_id or "",
-                user_id=user_id,
-            )
-            blocks = checkins_messages.agenda_for(session, meeting, user_id)
-            return Done(partial(show, views.blocks_modal("Agenda", blocks)))
+            meeting = meeting_of(session, body, context)
+            blocks = checkins_messages.agenda_for(session, meeting, body["user"]["id"])
+            view = views.blocks_modal("Agenda", blocks)
+            return Done(partial(client.views_open, trigger_id=body["trigger_id"], view=view))
 
-        failures = (ValueError, KeyError, pairings.SchedulingError)
-        unit(
-            deps,
-            client,
-            context.team_id or "",
-            work,
-            refuse=_refused_in_a_modal(show),
-            failures=failures,
-        )
-
-
-def _in_a_modal(body: dict[str, Any], client: WebClient, view: dict[str, Any]) -> None:
-    client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def _refused_in_a_modal(show: Callable[[dict[str, Any]], None]) -> Callable[[Exception], None]:
-    def refuse(error: Exception) -> None:
-        reason = str(error) if isinstance(error, pairings.SchedulingError) else None
-        show(views.notice_modal(reason or "That button no longer works."))
-
-    return refuse
+        # On the Home a refusal opens a small window (`Reply`: no response_url there).
+        button_unit(deps, client, context, work, Reply(respond, client, body).refuse)
 
 
 COMMANDS: dict[str, Handler] = {

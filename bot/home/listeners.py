@@ -5,7 +5,6 @@ the features they open: settings to `people`, an agenda to `checkins`, the summa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,15 +41,12 @@ def register(app: App, deps: Deps) -> None:
         transaction(deps, work)
         publish_now(deps, client, team_id, [user_id])
 
-    def in_a_modal(body: dict[str, Any], client: WebClient) -> Callable[[dict[str, Any]], None]:
-        return lambda view: client.views_open(trigger_id=body["trigger_id"], view=view)
-
     @app.action(Action.HOME_AWAY)
     @app.action(Action.HOME_BACK)
     def away(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
         team_id, user_id, now = (context.team_id or ""), body["user"]["id"], deps.clock.now()
-        action, show = body["actions"][0], in_a_modal(body, client)
+        action = body["actions"][0]
 
         def work(session: Session) -> Done:
             zone = preferences.of(session, team_id=team_id, user_id=user_id).zone
@@ -65,7 +61,8 @@ def register(app: App, deps: Deps) -> None:
 
         def refuse(error: Exception) -> None:
             reason = str(error) if isinstance(error, pairings.SchedulingError) else ""
-            show(views.notice_modal(reason or "Choose a date."))
+            notice = views.notice_modal(reason or "Choose a date.")
+            client.views_open(trigger_id=body["trigger_id"], view=notice)
 
         failures = (ValueError, pairings.SchedulingError)
         unit(deps, client, team_id, work, refuse=refuse, failures=failures)
