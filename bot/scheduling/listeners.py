@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.people import profiles
+from bot.people import service as preferences
 from bot.scheduling import blocks as scheduling_views
 from bot.scheduling import service as pairings
 from bot.scheduling.cadence import CadenceError, Schedule, describe_for, occurrences
@@ -347,10 +348,8 @@ def register_suggest(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         words = (state_value(view["state"]["values"], "when") or "").strip()
         now = deps.clock.now()
-        zone = client.users_info(user=user_id)["user"].get("tz") or "UTC"
 
         def work(session: Session) -> Done:
-            plan = parse_schedule(words, default_zone=zone, today=_today(zone, now))
             pairing = pairings.pairing_for(
                 session,
                 pairing_id=payloads.read_id(view.get("private_metadata"), what="form"),
@@ -358,6 +357,12 @@ def register_suggest(app: App, deps: Deps) -> None:
                 user_id=user_id,
                 refusal="This invitation is no longer open.",
             )
+            # Their zone as kept (from scheduling, and Slack's user_change): no users.info
+            # call before the form's ack, which Slack wants within 3 s.
+            zone = preferences.of(
+                session, team_id=pairing.team_id, user_id=user_id, zone=pairing.zone
+            ).zone
+            plan = parse_schedule(words, default_zone=zone, today=_today(zone, now))
             delivery_id = pairings.propose(session, pairing, by=user_id, plan=plan, now=now)
             asked = views.cadence(
                 describe_for(plan, zone, after=now), f"I've asked <@{pairing.leader_id}> about "

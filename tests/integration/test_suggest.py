@@ -24,7 +24,11 @@ def suggest(slack: SlackClient, simulator: SlackSimulator, pairing_id: str, word
     view = simulator.calls_to("views.open")[-1].response["view"]
     assert view["callback_id"] == "suggest_form"
     assert "weekly on Tuesday at 10:00 in New York" in shown(view)
-    return slack.view_submission(BART, view, {"when": {"when": {"value": words}}})
+    before = len(simulator.calls)
+    answer = slack.view_submission(BART, view, {"when": {"when": {"value": words}}})
+    # His zone is the one kept for him: nothing asks Slack before the form's ack.
+    assert "users.info" not in [c.method for c in simulator.calls[before:]]
+    return answer
 
 
 def pairing(engine: Engine) -> Pairing:
