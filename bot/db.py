@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from bot.config import ConfigError, bundled_file
@@ -51,10 +51,6 @@ def insert_or_nothing(executor: Session | Connection, model: type[Any]) -> Inser
     bind = executor.get_bind() if isinstance(executor, Session) else executor
     dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing()
-
-
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 def reachability_problem(engine: Engine) -> str | None:
