@@ -41,13 +41,19 @@ class _Client(SocketModeClient):
         self._start_lock = threading.Lock()
         super().__init__(**kw)
         self._opening_since: float | None = None
+        self._settled = threading.Event()  # the connection last begun has opened or failed
+        self._settled.set()  # none begun
         self.on_open_listeners.append(self._opened)
+        self.on_error_listeners.append(lambda _session, _error: self._settled.set())
+        self.on_close_listeners.append(lambda _session: self._settled.set())
 
     def _opened(self, _session: WebSocketApp) -> None:
         self._opening_since = None
+        self._settled.set()
 
     def connect(self) -> None:
         self._opening_since = time.monotonic()
+        self._settled.clear()
         super().connect()
         self._run_current_session()  # at once, not at the runner's next half second
 
@@ -91,6 +97,16 @@ class _Client(SocketModeClient):
                 self.logger.info("Slack will refresh the Socket Mode connection soon")
                 return
         super().enqueue_message(message)
+
+    def close(self) -> None:
+        """Closes a connection still opening only once it has opened: websocket-client's close
+        does nothing to a socket mid-handshake, which then stays open, orphaned. And slack_sdk's
+        close waits for its message processor, which sleeps up to a second on an empty queue: a
+        None wakes it (the processor skips a None) to see that it is closed."""
+        self._settled.wait(OPENING_SECONDS)
+        self.closed = True
+        self.message_queue.put(None)
+        super().close()
 
     def send_message(self, message: str) -> None:
         deadline = time.monotonic() + ACK_WAIT_SECONDS
