@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -167,6 +168,19 @@ def pair_over_socket(socket_slack: SlackClient, simulator: SlackSimulator, outbo
         pairing_id = dm_of(simulator, BART)[0]["blocks"][-1]["elements"][0]["value"]
         socket_slack.block_action(BART, "invitation_accept", pairing_id)
     outbox.run_pass(FIRST - timedelta(hours=24))
+
+
+def test_it_closes_at_once_even_while_its_connection_opens(
+    app: App, simulator: SlackSimulator
+) -> None:
+    """A close right after the connect (a SIGTERM as the process starts) closes the socket
+    still in its handshake, and takes no second waiting on slack_sdk's message queue."""
+    handler = socket_mode_handler(app, APP_TOKEN)
+    handler.connect()
+    started = time.monotonic()
+    handler.close()
+    simulator.socket_mode.wait_until_none_open(timeout=2)
+    assert time.monotonic() - started < 0.5
 
 
 def test_an_envelope_nobody_acks_is_not_received(simulator: SlackSimulator) -> None:
