@@ -22,8 +22,10 @@ What the adapter misses, and this module adds (tests/integration/test_socket_mod
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
+from contextlib import suppress
 from typing import Any
 
 from slack_bolt import App
@@ -99,14 +101,26 @@ class _Client(SocketModeClient):
         super().enqueue_message(message)
 
     def close(self) -> None:
-        """Closes a connection still opening only once it has opened: websocket-client's close
-        does nothing to a socket mid-handshake, which then stays open, orphaned. And slack_sdk's
-        close waits for its message processor, which sleeps up to a second on an empty queue: a
-        None wakes it (the processor skips a None) to see that it is closed."""
+        """Waits for a connection still in its handshake to open first (a session told to stop
+        before its `run_forever` begins would begin anyway). slack_sdk's close then waits for
+        its message processor, which sleeps up to a second on an empty queue: a None wakes it
+        (the processor skips a None) to see that it is closed."""
         self._settled.wait(OPENING_SECONDS)
         self.closed = True
         self.message_queue.put(None)
         super().close()
+
+    def disconnect(self) -> None:
+        """Tells the session to stop and wakes its thread, which then closes its connection.
+        websocket-client's own close sets the session's socket to None from this thread, and
+        a session just opened reads that socket next: it then fails with an AttributeError
+        that slack_sdk logs as an error, and its connection stays open."""
+        session = self.current_session
+        if session is None:
+            return
+        session.keep_running = False
+        with suppress(AttributeError, OSError):  # no socket, or one already closed
+            session.sock.sock.shutdown(socket.SHUT_RD)  # its next read stops the session
 
     def send_message(self, message: str) -> None:
         deadline = time.monotonic() + ACK_WAIT_SECONDS
