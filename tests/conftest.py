@@ -119,13 +119,15 @@ def _emptying_order(tables: list[str]) -> list[str]:
 
 @pytest.fixture
 def postgres_url(
-    postgres_admin_url: str, postgres_template: str, postgres_worker_url: str
+    postgres_admin_url: str,
+    postgres_template: str,
+    postgres_worker_url: str,
+    engines: dict[str, Engine],
 ) -> Iterator[str]:
     """A PostgreSQL database at the newest revision with no rows: this process's own,
     emptied (much faster than a new one), or a new one if something still holds it."""
-    probe = create_engine(postgres_worker_url, poolclass=NullPool)
     try:
-        with probe.begin() as connection:
+        with engine_for(engines, postgres_worker_url).begin() as connection:
             connection.execute(text("SET LOCAL lock_timeout = '2s'"))
             tables = _emptying_order(list(connection.scalars(EVERY_TABLE)))
             connection.execute(text("; ".join(f'DELETE FROM "{t}"' for t in tables)))
@@ -134,10 +136,11 @@ def postgres_url(
         return
     except OperationalError:  # a process of an earlier test still holds a lock
         pass
-    finally:
-        probe.dispose()
     name = _create_database(postgres_admin_url, template=postgres_template)
-    yield _database_url(postgres_admin_url, name)
+    url = _database_url(postgres_admin_url, name)
+    yield url
+    if url in engines:
+        engines.pop(url).dispose()
     _drop_database(postgres_admin_url, name)
 
 
@@ -193,39 +196,45 @@ def sqlite_worker_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("worker") / "oneonone.db"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> str:
-    """A new database at the newest revision, on SQLite or PostgreSQL."""
-    if request.param == "sqlite":
-        path: Path = request.getfixturevalue("sqlite_worker_path")
-        for companion in path.parent.glob(path.name + "-*"):  # an earlier test's journal
-            companion.unlink()
-        # A new file, not the old one overwritten: a connection some earlier test left open
-        # keeps the file it had.
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path.with_suffix(".new"))
-        path.with_suffix(".new").replace(path)
-        return f"sqlite:///{path}"
-    return request.getfixturevalue("postgres_url")
-
-
 @pytest.fixture(scope="session")
 def engines() -> Iterator[dict[str, Engine]]:
-    """One engine per database URL for the whole test process. SQLAlchemy keeps the SQL it
-    compiled per engine, so a new engine for each test compiled every statement again: a
-    fifth of the suite's CPU."""
+    """One engine per database URL for the whole test process, its pool kept between tests.
+    SQLAlchemy keeps the SQL it compiled per engine, so a new engine for each test compiled
+    every statement again (a fifth of the suite's CPU), and connected to PostgreSQL again."""
     engines: dict[str, Engine] = {}
     yield engines
     for engine in engines.values():
         engine.dispose()
 
 
+def engine_for(engines: dict[str, Engine], url: str) -> Engine:
+    if url not in engines:
+        engines[url] = db.make_engine(url)
+    return engines[url]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, engines: dict[str, Engine]) -> str:
+    """A new database at the newest revision, on SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        path: Path = request.getfixturevalue("sqlite_worker_path")
+        url = f"sqlite:///{path}"
+        if url in engines:
+            engines[url].dispose()  # its connections are to the file replaced below
+        for companion in path.parent.glob(path.name + "-*"):  # an earlier test's journal
+            companion.unlink()
+        # A new file, not the old one overwritten: a connection some earlier test left open
+        # keeps the file it had.
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path.with_suffix(".new"))
+        path.with_suffix(".new").replace(path)
+        return url
+    return request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
-def engine(database_url: str, engines: dict[str, Engine]) -> Iterator[Engine]:
+def engine(database_url: str, engines: dict[str, Engine]) -> Engine:
     """The test's database, migrated."""
-    if database_url not in engines:
-        engines[database_url] = db.make_engine(database_url)
-    yield engines[database_url]
-    engines[database_url].dispose()  # the next test's database is replaced or emptied under it
+    return engine_for(engines, database_url)
 
 
 @contextmanager
