@@ -209,14 +209,16 @@ def test_doctor_with_nothing_set_writes_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_doctor_reads_a_sqlite_file_without_writing_it(tmp_path: Path) -> None:
+def test_doctor_reads_a_sqlite_file_without_writing_it(
+    tmp_path: Path, simulator: SlackSimulator
+) -> None:
     assert oneonone("migrate", cwd=tmp_path).returncode == 0
     database = tmp_path / "oneonone.db"
     for companion in tmp_path.glob("oneonone.db-*"):
         companion.unlink()  # as after a clean shutdown
     database.chmod(0o444)
     before = database.read_bytes()
-    result = oneonone("doctor", cwd=tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")
+    result = oneonone("doctor", cwd=tmp_path, **slack_env(simulator))
     assert "✓ schema: at the newest revision" in result.stdout, result.stdout
     assert database.read_bytes() == before
 
