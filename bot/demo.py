@@ -305,7 +305,7 @@ def run(
     of your own, each telling is a workspace of its own, so that it can be told again. With
     `socket`, Slack and the app talk over Socket Mode instead of HTTP."""
     started = time.monotonic()
-    folder = tempfile.mkdtemp(prefix="oneonone-demo-")
+    folder = None if database_url else tempfile.mkdtemp(prefix="oneonone-demo-")
     url = database_url or f"sqlite:///{folder}/demo.db"
     shown_url = make_url(url).render_as_string(hide_password=True)
     run = secrets.token_hex(4).upper()
@@ -344,7 +344,7 @@ def run(
         f"in {seconds:.1f} s.",
         file=out,
     )
-    if keep or database_url:
+    if folder is None or keep:
         print(f"The data is in {shown_url} (workspace {workspace.team_id}).", file=out)
     else:
         shutil.rmtree(folder, ignore_errors=True)

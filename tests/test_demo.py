@@ -4,6 +4,7 @@ its own); it tells the whole story, as each person sees it, in under 20 seconds,
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
@@ -86,10 +87,17 @@ def test_the_demo_tells_the_whole_story_fast_and_leaves_nothing_behind(tmp_path:
 
 
 @pytest.mark.parametrize("how", ["keep", "db"])
-def test_the_data_can_be_kept_to_look_at(tmp_path: Path, how: str) -> None:
+def test_the_data_can_be_kept_to_look_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
     args = ["--keep"] if how == "keep" else ["--db", f"sqlite:///{tmp_path / 'mine.db'}"]
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     finished, _ = demo(*args, cwd=tmp_path)
     assert finished.returncode == 0, finished.stderr
+    # A database of your own leaves no temporary folder behind (each telling left one).
+    assert len(list(temporary.iterdir())) == (1 if how == "keep" else 0)
     url = finished.stdout.rsplit("The data is in ", 1)[1].split(" (workspace ")[0]
     path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
