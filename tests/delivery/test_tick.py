@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from bot.scheduling.cadence import Cadence, Frequency
 from bot.simulator import BOT_TOKEN, SlackSimulator
 from bot.simulator.webapi import Limits
 from tests.conftest import Outage, oneonone
+from tests.processes import Forked
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 LEADER = "UADA0000001"
@@ -46,7 +45,7 @@ def invite(engine: Engine, people: list[str]) -> None:
             enqueue(session, planned, now=NOW)
 
 
-def tick(database_url: str, simulator: SlackSimulator, now: datetime) -> subprocess.Popen:
+def tick(database_url: str, simulator: SlackSimulator, now: datetime) -> Forked:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -54,14 +53,7 @@ def tick(database_url: str, simulator: SlackSimulator, now: datetime) -> subproc
         "SLACK_API_URL": simulator.api_url,
         "LOG_LEVEL": "WARNING",
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "tick", "--now", now.isoformat()],
-        env=env,
-        cwd=Path(__file__).resolve().parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return Forked(["tick", "--now", now.isoformat()], env=env)
 
 
 def states(engine: Engine) -> dict:
@@ -83,7 +75,7 @@ def test_a_tick_killed_mid_send_neither_duplicates_nor_loses(
     engine: Engine, database_url: str, simulator: SlackSimulator, moment: str
 ) -> None:
     invite(engine, ["UBART000001"])
-    running: dict[str, subprocess.Popen] = {}
+    running: dict[str, Forked] = {}
 
     def kill() -> None:
         os.kill(running["tick"].pid, signal.SIGKILL)
