@@ -17,6 +17,8 @@ What the adapter misses, and this module adds (tests/integration/test_socket_mod
 - The close of the connection a new one replaces does not start yet another (slack_sdk's
   `on_close` would, and a burst of such closes can drop an envelope just sent on a connection
   it then replaced).
+- Closing (on SIGTERM) takes milliseconds, not a second, and a connection still opening is
+  closed once open, from its own thread, instead of being left open with an error logged.
 """
 
 from __future__ import annotations
