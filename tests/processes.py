@@ -39,13 +39,19 @@ def _run(argv: list[str], env: dict[str, str], out: str, err: str) -> None:
     sys.exit(code)
 
 
+def _new_file() -> Path:
+    handle, name = tempfile.mkstemp(prefix="oneonone-")
+    os.close(handle)
+    return Path(name)
+
+
 class Forked:
     """`oneonone ARGV` in a forked process, with `env` as its whole environment. Read like a
     `subprocess.Popen`: `pid`, `communicate`, `returncode` (negative for the signal that
     ended it)."""
 
     def __init__(self, argv: list[str], *, env: dict[str, str]) -> None:
-        self._out, self._err = (Path(tempfile.mkstemp(prefix="oneonone-")[1]) for _ in "12")
+        self._out, self._err = _new_file(), _new_file()
         self._process = _CONTEXT.Process(
             target=_run, args=(argv, env, str(self._out), str(self._err)), daemon=True
         )
