@@ -180,7 +180,7 @@ def test_it_closes_at_once_even_while_its_connection_opens(
     started = time.monotonic()
     handler.close()
     simulator.socket_mode.wait_until_none_open(timeout=2)
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 0.8  # slack_sdk alone waited out a whole second
 
 
 def test_an_envelope_nobody_acks_is_not_received(simulator: SlackSimulator) -> None:
