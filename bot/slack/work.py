@@ -28,6 +28,7 @@ from bot.home import service as home
 from bot.models import ProcessedEvent
 from bot.people import service as preferences
 from bot.people.service import SettingsError
+from bot.slack import payloads
 
 logger = logging.getLogger(__name__)
 
@@ -144,12 +145,7 @@ def publish_now(deps: Deps, client: WebClient, team_id: str, users: list[str]) -
 def form_error(mrkdwn: str) -> str:
     """A refusal's words as a form shows them under a field: plain text, at most 150
     characters (Slack's limit for `response_action: errors`)."""
-    return (
-        mrkdwn.replace("`", "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")[:150]
-    )
+    return payloads.unescape(mrkdwn.replace("`", ""))[:150]
 
 
 def refuse_in_form(ack: Callable[..., object], *, field: str) -> Callable[[Exception], None]:
