@@ -54,8 +54,8 @@ def register(app: App, deps: Deps) -> None:
             until = None
             if action["action_id"] == Action.HOME_AWAY:
                 chosen = action.get("selected_date")
-                until = date.fromisoformat(chosen if isinstance(chosen, str) else "")
-                profiles.parse_away(f"until {until.isoformat()}", today=today)
+                picked = date.fromisoformat(chosen if isinstance(chosen, str) else "")
+                until = profiles.check_away(picked, today=today)
             profiles.set_away(session, team_id=team_id, user_id=user_id, until=until, now=now)
             return Done(homes=[user_id])
 

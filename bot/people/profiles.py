@@ -29,12 +29,17 @@ def parse_away(text: str, *, today: date) -> date | None:
             raise SchedulingError(
                 "That is not a date I can read: say `away until 2026-12-24`."
             ) from None
-        if until < today:
-            raise SchedulingError("That date has passed: say a day from today on.")
-        if until - today > MAX_AWAY:
-            raise SchedulingError("Say a date within the next year.")
-        return until
+        return check_away(until, today=today)
     raise SchedulingError("Say `away until 2026-12-24`, or `away off` when you're back.")
+
+
+def check_away(until: date, *, today: date) -> date:
+    """`until` as the last day away, if it is from today on and within the next year."""
+    if until < today:
+        raise SchedulingError("That date has passed: say a day from today on.")
+    if until - today > MAX_AWAY:
+        raise SchedulingError("Say a date within the next year.")
+    return until
 
 
 def set_away(

@@ -132,6 +132,9 @@ def test_action_items_tick_off_and_away_is_set_from_the_home(
         assert "away until Thursday 24 December" in text_of(home_of(simulator, BART)["blocks"])
         pair.block_action(BART, "home_away", selected_date="2020-01-01", from_home=True)
         assert "That date has passed" in shown(simulator.calls_to("views.open")[-1].response)
+        pair.block_action(BART, "home_away", selected_date="2028-01-01", from_home=True)
+        assert "within the next year" in shown(simulator.calls_to("views.open")[-1].response)
+        assert "away until Thursday 24 December" in text_of(home_of(simulator, BART)["blocks"])
         (back,) = buttons(home_of(simulator, BART), "home_back")
         pair.block_action(BART, "home_back", back["value"], from_home=True)
     with Session(engine) as session:
